@@ -1,0 +1,82 @@
+"""Small factories for tests: each fills in defaults with kwargs.setdefault."""
+
+import datetime as dt
+import itertools
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from django.utils.text import slugify
+
+from articles.models import Article, Author, Byline, ImageCredit, RelatedStory, Section
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SEED_SOURCE = PROJECT_DIR / "fixtures" / "source"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+FIRST_SEED = SEED_SOURCE / "000_beddb5d6a90416fb.txt"
+SECOND_SEED = SEED_SOURCE / "001_04566e01e1819b0d.txt"
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_section(db):
+    def make(**kwargs):
+        kwargs.setdefault("name", f"Section {next(_counter)}")
+        kwargs.setdefault("slug", slugify(kwargs["name"]))
+        return Section.objects.create(**kwargs)
+
+    return make
+
+
+@pytest.fixture
+def make_author(db):
+    def make(**kwargs):
+        kwargs.setdefault("name", f"Author {next(_counter)}")
+        kwargs.setdefault("slug", slugify(kwargs["name"]))
+        return Author.objects.create(**kwargs)
+
+    return make
+
+
+@pytest.fixture
+def make_article(db, make_section, make_author):
+    def make(*, authors=None, tags=(), **kwargs):
+        number = next(_counter)
+        kwargs.setdefault("headline", f"Headline number {number}")
+        kwargs.setdefault("slug", slugify(kwargs["headline"]))
+        kwargs.setdefault("body", f"<p>Body of story {number}.</p>")
+        kwargs.setdefault("status", Article.Status.PUBLISHED)
+        kwargs.setdefault("published_at", timezone.now() - dt.timedelta(hours=1))
+        if "section" not in kwargs:
+            kwargs["section"] = make_section()
+        article = Article.objects.create(**kwargs)
+        for position, author in enumerate(authors if authors is not None else [make_author()]):
+            Byline.objects.create(article=article, author=author, position=position)
+        if tags:
+            article.tags.add(*tags)
+        return article
+
+    return make
+
+
+@pytest.fixture
+def make_related(db):
+    def make(article, **kwargs):
+        kwargs.setdefault("rail", "Related Stories")
+        kwargs.setdefault("position", article.related_stories.count())
+        if "target" not in kwargs:
+            kwargs.setdefault("headline", f"Elsewhere {next(_counter)}")
+        return RelatedStory.objects.create(article=article, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def make_credit(db):
+    def make(**kwargs):
+        kwargs.setdefault("caption", "A caption.")
+        kwargs.setdefault("credit_line", "Reuters")
+        return ImageCredit.objects.create(**kwargs)
+
+    return make
