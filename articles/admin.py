@@ -416,10 +416,9 @@ class ArticleAdmin(VersionAdmin):
     object_history_template = "admin/articles/article/object_history.html"
     actions = ("publish_now", "schedule", "unpublish", "return_to_draft", "submit_for_review")
     fieldsets = (
-        (None, {"fields": ("headline", "slug", "dek", "body")}),
-        ("Byline", {"fields": ("byline_note",)}),
+        (None, {"fields": ("headline", "slug", "dek", "byline_note", "body")}),
         ("Placement", {"fields": ("section", "tags", "lead_image", "editors_pick")}),
-        ("Publishing", {"fields": ("state_summary", "status", "published_at", "lock_version")}),
+        ("Publishing", {"fields": ("state_summary", "status", "published_at", "loaded_version")}),
         (
             "Record",
             {
@@ -486,6 +485,13 @@ class ArticleAdmin(VersionAdmin):
             for name in ("view_count", "lock_version", "correction_log"):
                 setattr(obj, name, live[name])
         return obj
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        # Corrections belong to live articles: no empty section on drafts and new articles.
+        if obj is None or not (obj.is_published() or obj.correction_log):
+            inlines = [inline for inline in inlines if not isinstance(inline, CorrectionInline)]
+        return inlines
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_published() else None

@@ -122,7 +122,7 @@ class TagAutocompleteField(forms.Field):
 class ArticleAdminForm(forms.ModelForm):
     """The article form, aware of who is using it (``user`` is set by ArticleAdmin.get_form)."""
 
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     body = ProseEditorFormField(
         config={"extensions": BODY_EDITOR_EXTENSIONS},
         sanitize=sanitize_body,
@@ -167,7 +167,7 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial["lock_version"] = self.instance.lock_version
+            self.initial["loaded_version"] = self.instance.lock_version
         status = self.fields.get("status")
         if status is not None and self.user is not None:
             allowed = workflow.allowed_statuses(self.user)
@@ -224,7 +224,7 @@ class ArticleAdminForm(forms.ModelForm):
     def check_lock(self):
         if self.instance.pk is None or self.for_preview:
             return
-        posted = self.cleaned_data.get("lock_version")
+        posted = self.cleaned_data.get("loaded_version")
         current = self._current_lock_version()
         if current is None:
             return

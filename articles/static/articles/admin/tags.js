@@ -8,7 +8,7 @@
     $(element).select2({
       tags: true,
       tokenSeparators: [','],
-      width: 'style',
+      width: '36em',
       placeholder: element.dataset.placeholder,
       ajax: {
         url: element.dataset.autocompleteUrl,
