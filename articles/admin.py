@@ -21,6 +21,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, strip_tags
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -52,7 +53,7 @@ LICENCE_WARNING_DAYS = 30
 def thumbnail_html(credit, size=64):
     picture = credit.picture if credit is not None else None
     if picture is None:
-        return format_html('<span class="nr-thumb nr-thumb--empty" aria-hidden="true"></span>')
+        return mark_safe('<span class="nr-thumb nr-thumb--empty" aria-hidden="true"></span>')
     return format_html(
         '<img class="nr-thumb" src="{}" alt="" width="{}" height="{}" loading="lazy">',
         picture.thumbnail_url,

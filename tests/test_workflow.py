@@ -76,7 +76,9 @@ def test_reporter_forged_publish_on_own_draft_is_refused(
 
 def test_reporter_cannot_set_publish_time(client, reporter, reporter_author, make_article):
     """The publish time is read-only for reporters: a posted one is ignored."""
-    article = make_article(status=Article.Status.DRAFT, authors=[reporter_author], published_at=None)
+    article = make_article(
+        status=Article.Status.DRAFT, authors=[reporter_author], published_at=None
+    )
     client.force_login(reporter)
     data = article_form_data(article, published_at=timezone.now() + dt.timedelta(days=1))
     response = client.post(change_url(article), data)
@@ -96,9 +98,7 @@ def test_reporter_submits_own_draft_for_review(client, reporter, reporter_author
     assert (article.status, article.headline) == ("review", "Better headline")
 
 
-def test_reporter_cannot_edit_others_or_published(
-    client, reporter, reporter_author, make_article
-):
+def test_reporter_cannot_edit_others_or_published(client, reporter, reporter_author, make_article):
     """Someone else's draft, and the reporter's own live article, are read-only to them."""
     other = make_article(status=Article.Status.DRAFT)
     live = make_article(authors=[reporter_author])
@@ -121,7 +121,9 @@ def test_reporter_must_stay_on_byline(client, reporter, make_article, make_autho
     assert "Keep yourself" in errors_of(response)
 
 
-def test_reporter_cannot_delete_or_run_editor_actions(client, reporter, reporter_author, make_article):
+def test_reporter_cannot_delete_or_run_editor_actions(
+    client, reporter, reporter_author, make_article
+):
     """Delete and publish actions are refused on the server, whatever is posted."""
     article = make_article(status=Article.Status.REVIEW, authors=[reporter_author])
     client.force_login(reporter)
@@ -255,7 +257,9 @@ def test_every_save_keeps_a_revision_and_restore_brings_text_back(client, editor
     assert page.status_code == 200 and "The original text." in page.content.decode()
     article.refresh_from_db()
     assert article.headline == "Second headline"  # looking changes nothing
-    restore = article_form_data(article, headline="First headline", body="<p>The original text.</p>")
+    restore = article_form_data(
+        article, headline="First headline", body="<p>The original text.</p>"
+    )
     response = client.post(revision_url, restore)
     assert response.status_code == 302, errors_of(response)
     article.refresh_from_db()
@@ -286,13 +290,13 @@ def test_second_editor_gets_a_conflict_not_an_overwrite(client, editor, make_art
 def test_body_is_sanitized_on_save_through_the_admin(client, editor, make_article):
     """XSS payloads typed into the body never reach the database or the page."""
     payloads = (
-        '<script>alert(1)</script><p>Safe</p>',
+        "<script>alert(1)</script><p>Safe</p>",
         '<p onclick="alert(1)">Click</p>',
         '<a href="javascript:alert(1)">link</a>',
-        '<img src=x onerror=alert(1)>',
-        '<style>body{display:none}</style>',
+        "<img src=x onerror=alert(1)>",
+        "<style>body{display:none}</style>",
         '<iframe src="https://evil.example"></iframe>',
-        '<svg onload=alert(1)></svg>',
+        "<svg onload=alert(1)></svg>",
         '<a href="JaVaScRiPt:alert(1)">x</a>',
         '<p style="background:url(javascript:alert(1))">styled</p>',
     )
@@ -302,7 +306,16 @@ def test_body_is_sanitized_on_save_through_the_admin(client, editor, make_articl
     assert client.post(change_url(article), data).status_code == 302
     article.refresh_from_db()
     lowered = article.body.lower()
-    for bad in ("<script", "onclick", "javascript:", "onerror", "<style", "<iframe", "<svg", "style="):
+    for bad in (
+        "<script",
+        "onclick",
+        "javascript:",
+        "onerror",
+        "<style",
+        "<iframe",
+        "<svg",
+        "style=",
+    ):
         assert bad not in lowered, bad
     assert "<p>Safe</p>" in article.body and "<h2>Sub</h2>" in article.body
 
