@@ -3,6 +3,7 @@ the POST data the article admin form sends (its inlines included)."""
 
 from __future__ import annotations
 
+import importlib
 import itertools
 
 from django.contrib.auth.models import Group, User
@@ -15,8 +16,20 @@ PASSWORD = "a-long-test-password-1"
 _numbers = itertools.count(1)
 
 
+def ensure_role_groups() -> None:
+    """Make the groups as migration 0003 does: a flushed (transactional) test database has lost
+    what migrations wrote."""
+    if Group.objects.filter(name__in=["Reporter", "Editor"]).count() == 2:
+        return
+    from django.apps import apps
+
+    migration = importlib.import_module("articles.migrations.0003_editorial_roles")
+    migration.make_groups(apps, None)
+
+
 def staff_user(group: str, *, username: str | None = None, author: Author | None = None) -> User:
     """A staff user in ``group`` ("Reporter" or "Editor"), linked to ``author`` if given."""
+    ensure_role_groups()
     user = User.objects.create_user(
         username or f"{group.lower()}{next(_numbers)}",
         password=PASSWORD,

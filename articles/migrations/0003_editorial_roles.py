@@ -53,9 +53,10 @@ EDITOR = {
 def make_groups(apps, schema_editor):
     # Permissions are normally created after migrate; make sure they exist for this step.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, grants in (("Reporter", REPORTER), ("Editor", EDITOR)):
