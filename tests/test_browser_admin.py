@@ -64,7 +64,7 @@ def choose_autocomplete(page, select_selector: str, text: str) -> None:
     option.click()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_editor_creates_and_publishes_an_article(
     live_server, browser_page, media_root, tmp_path, make_section, make_author, make_article
 ):
