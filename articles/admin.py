@@ -10,6 +10,7 @@ import datetime as dt
 import difflib
 import re
 
+import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
@@ -70,7 +71,9 @@ class SectionAdmin(admin.ModelAdmin):
     search_fields = ("name",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_count=Count("articles"))
+        queryset = super().get_queryset(request).annotate(article_count=Count("articles"))
+        # Aggregation drops Meta.ordering; keep it for stable pages and autocomplete.
+        return queryset.order_by(*self.model._meta.ordering)
 
     @admin.display(description="Articles", ordering="article_count")
     def article_count(self, section):
@@ -97,7 +100,9 @@ class AuthorAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_count=Count("articles"))
+        queryset = super().get_queryset(request).annotate(article_count=Count("articles"))
+        # Aggregation drops Meta.ordering; keep it for stable pages and autocomplete.
+        return queryset.order_by(*self.model._meta.ordering)
 
     @admin.display(description="Articles", ordering="article_count")
     def article_count(self, author):
@@ -142,7 +147,9 @@ class ImageSourceAdmin(admin.ModelAdmin):
     search_fields = ("name",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(credit_count=Count("credits"))
+        queryset = super().get_queryset(request).annotate(credit_count=Count("credits"))
+        # Aggregation drops Meta.ordering; keep it for stable pages and autocomplete.
+        return queryset.order_by(*self.model._meta.ordering)
 
     @admin.display(description="Images credited", ordering="credit_count")
     def credit_count(self, source):
@@ -177,7 +184,9 @@ class ImageCreditAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_count=Count("lead_of"))
+        queryset = super().get_queryset(request).annotate(article_count=Count("lead_of"))
+        # Aggregation drops Meta.ordering; keep it for stable pages and autocomplete.
+        return queryset.order_by(*self.model._meta.ordering)
 
     @admin.display(description="Image")
     def thumbnail(self, credit):
@@ -581,6 +590,8 @@ class ArticleAdmin(VersionAdmin):
         with transaction.atomic():
             articles = list(queryset.select_for_update(of=("self",)).select_related("lead_image"))
             outcome = move(articles, user=request.user, **kwargs)
+            if outcome.done and reversion.is_active():
+                reversion.set_comment(f"{verb} from the article list.")
         _outcome_message(self, request, outcome, verb)
 
     @admin.action(description="Publish now", permissions=["publish"])
