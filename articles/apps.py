@@ -5,3 +5,21 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
     verbose_name = "Newsroom content"
+
+    def ready(self):
+        import reversion
+
+        from articles.models import Article, Byline, RelatedStory
+
+        # One revision = one save of an article with its byline and related stories, so
+        # restoring brings all three back. Counters, the lock and the corrections log are not
+        # content: they are never rewound (ArticleAdmin.revision_view keeps their live values).
+        for model in (Byline, RelatedStory):
+            if not reversion.is_registered(model):
+                reversion.register(model)
+        if not reversion.is_registered(Article):
+            reversion.register(
+                Article,
+                follow=("byline_set", "related_stories"),
+                exclude=("view_count", "lock_version", "correction_log"),
+            )

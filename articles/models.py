@@ -1,5 +1,7 @@
 """The newsroom's content: sections, authors, image credits, articles and related stories."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -92,14 +94,34 @@ class ImageCredit(models.Model):
     image = models.ImageField(
         upload_to="images/%Y/%m/",
         blank=True,
-        width_field="width",
-        height_field="height",
+        help_text="A JPEG, PNG or WebP photo. Caption, credit, creator and copyright are read "
+        "from the file's IPTC/EXIF metadata when you leave them empty.",
     )
+    # Measured by articles/images.py as the photo is shown (EXIF orientation applied), so the
+    # page can reserve the right box before the image loads.
     width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     alt_text = models.CharField(
         max_length=300, blank=True, help_text="Describes the image for readers who cannot see it."
     )
+    creator = models.CharField(
+        max_length=200, blank=True, help_text="The photographer, as the file or agency names them."
+    )
+    copyright_notice = models.CharField(
+        max_length=300, blank=True, help_text='For example "© 2024 Reuters". Not printed.'
+    )
+    licence_terms = models.TextField(
+        blank=True, help_text="What we may do with the image: where, how long, any restrictions."
+    )
+    licence_ends_on = models.DateField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="The last day we may show the image. Empty means no end date.",
+    )
+    # Responsive renditions made once by articles/images.py and cached in storage; kept here so
+    # the article page needs no query for them: {"webp": [{"w", "h", "name"}...], "fallback": ...}.
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["-pk"]
@@ -108,10 +130,37 @@ class ImageCredit(models.Model):
         label = self.caption or self.credit_line or f"Image credit {self.pk}"
         return Truncator(label).chars(80)
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        name = self.image.name or ""
+        if name != getattr(self, "_stored_image_name", ""):
+            # A new photo: measure it and make its renditions once (articles/images.py).
+            from articles.images import refresh_image_data
+
+            refresh_image_data(self)
+            self._stored_image_name = name
+
     @property
     def printed_credit(self) -> str:
         """The line under the photo: "Place / Credit", as the desk prints it."""
         return " / ".join(part for part in (self.place, self.credit_line) if part)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_image_name = instance.__dict__.get("image") or ""
+        return instance
+
+    def licence_has_ended(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.licence_ends_on is not None and self.licence_ends_on < today
+
+    @property
+    def picture(self):
+        """The stored renditions as ``ImageRenditions`` for templates (articles/images.py)."""
+        from articles.images import ImageRenditions
+
+        return ImageRenditions.from_credit(self)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -124,6 +173,18 @@ class ArticleQuerySet(models.QuerySet):
 
     def in_section(self, section):
         return self.filter(section=section)
+
+    def live_or_scheduled(self):
+        return self.filter(status=Article.Status.PUBLISHED)
+
+    def with_ended_image_licence(self, today=None):
+        """Published (live or scheduled) articles whose lead image may no longer be shown."""
+        today = today or timezone.localdate()
+        return self.filter(status=Article.Status.PUBLISHED, lead_image__licence_ends_on__lt=today)
+
+    def bylined_to(self, user):
+        """Articles on whose byline ``user``'s author profile stands ("my articles")."""
+        return self.filter(authors__user=user).distinct() if user.pk else self.none()
 
     def for_listing(self):
         """Everything a list of article cards shows, in a fixed number of queries."""
@@ -155,13 +216,22 @@ class Article(models.Model):
         "summary", blank=True, max_length=1000, help_text="One or two sentences under the headline."
     )
     body = models.TextField(
-        help_text="Paragraphs of HTML. Only safe tags are kept: anything else is removed on save."
+        blank=True,
+        help_text="Paragraphs of HTML. Only safe tags are kept: anything else is removed on save. "
+        "A draft may be empty; publishing needs a body.",
     )
     section = models.ForeignKey(
         Section, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
     )
     authors = models.ManyToManyField(
         Author, through="Byline", related_name="articles", help_text="The byline, in order."
+    )
+    byline_note = models.CharField(
+        "byline display line",
+        max_length=200,
+        blank=True,
+        help_text='Printed beside the byline, e.g. "Reuters contributed to this report." '
+        "Author pages and metadata use only the structured authors.",
     )
     tags = TaggableManager(blank=True)
     lead_image = models.ForeignKey(
@@ -190,11 +260,21 @@ class Article(models.Model):
     source_url = models.URLField(
         max_length=500, blank=True, help_text="The page this article was imported from."
     )
+    # Optimistic locking: the admin form carries the version it was read at and refuses to
+    # save over a newer one (articles/forms.py).
+    lock_version = models.PositiveIntegerField(default=0, editable=False)
+    # The published corrections, newest last, copied from Correction rows whenever one is
+    # appended (Correction.save), so the article page and feeds read them with no extra query.
+    correction_log = models.JSONField(default=list, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
+        permissions = [
+            ("publish_article", "Can publish, schedule, unpublish and return articles to draft"),
+            ("edit_any_article", "Can edit articles they are not bylined on"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["source_url"],
@@ -237,6 +317,60 @@ class Article(models.Model):
         )
 
     @property
+    def workflow_state(self) -> str:
+        """draft, review, scheduled or published: what the desk calls the article now."""
+        if self.status == self.Status.PUBLISHED:
+            return "scheduled" if self.is_scheduled() else "published"
+        return self.status
+
+    def get_workflow_state_display(self) -> str:
+        return WORKFLOW_STATE_LABELS[self.workflow_state]
+
+    @property
+    def last_modified(self):
+        """When readers last saw a change: the later of the publish time and the last save.
+
+        A correction saves the article, so it moves this date (feeds and JSON-LD dateModified).
+        """
+        dates = [d for d in (self.published_at, self.updated_at) if d is not None]
+        return max(dates) if dates else self.created_at
+
+    def was_updated_after_publication(self) -> bool:
+        return bool(
+            self.published_at and self.updated_at - self.published_at > dt.timedelta(minutes=1)
+        )
+
+    @property
+    def corrections_for_display(self) -> list[dict]:
+        """The appended corrections, oldest first, each {"kind", "label", "text", "date"}."""
+        entries = []
+        for entry in self.correction_log or ():
+            entries.append(
+                entry
+                | {
+                    "date": dt.datetime.fromisoformat(entry["date"]),
+                    "label": Correction.Kind(entry["kind"]).label,
+                }
+            )
+        return entries
+
+    def sync_correction_log(self) -> None:
+        """Copy the corrections into ``correction_log`` and move the modified date."""
+        self.correction_log = [
+            {
+                "id": correction.pk,
+                "kind": correction.kind,
+                "text": correction.text,
+                "date": correction.created_at.isoformat(),
+            }
+            for correction in self.corrections.order_by("created_at", "pk")
+        ]
+        self.updated_at = timezone.now()
+        Article.objects.filter(pk=self.pk).update(
+            correction_log=self.correction_log, updated_at=self.updated_at
+        )
+
+    @property
     def summary(self) -> str:
         """The dek, or the start of the body for pages that came without one."""
         if self.dek:
@@ -255,6 +389,68 @@ class Article(models.Model):
         for story in self.related_stories.all():
             grouped.setdefault(story.rail, []).append(story)
         return list(grouped.items())
+
+
+WORKFLOW_STATE_LABELS = {
+    "draft": "Draft",
+    "review": "In review",
+    "scheduled": "Scheduled",
+    "published": "Published",
+}
+
+
+class Correction(models.Model):
+    """A dated correction or editor's note appended to a published article.
+
+    Part of the public record: it is never edited or deleted through the admin (superusers
+    excepted), and each one moves the article's modified date.
+    """
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
+        EDITORS_NOTE = "note", "Editor's note"
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(
+        max_length=2000,
+        help_text="What was wrong and what is right, in plain sentences. Printed at the foot "
+        "of the article with today's date.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        excerpt = Truncator(self.text).chars(60)
+        return f"{self.get_kind_display()} of {self.created_at:%d %b %Y}: {excerpt}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.article.sync_correction_log()
+
+    def clean(self):
+        if self.pk is None and self.article_id and not self.article.is_published():
+            raise ValidationError(
+                "Corrections are for articles readers have seen; edit a draft or scheduled "
+                "article directly."
+            )
+
+    def delete(self, *args, **kwargs):
+        article = self.article
+        result = super().delete(*args, **kwargs)
+        article.sync_correction_log()
+        return result
 
 
 class Byline(models.Model):

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "taggit",
     "django_filters",
+    "reversion",
+    "django_prose_editor",
     "articles",
 ]
 
@@ -114,6 +116,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Uploads: refuse huge request bodies before they reach a form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Photos (articles/images.py): the largest file and the most pixels an upload may have. The pixel
+# limit is checked from the header before any decoding, so a decompression bomb is never loaded.
+NEWSROOM_IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", 20 * 1024 * 1024))
+NEWSROOM_IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", 50_000_000))
 
 # Editorial identity used in page metadata and sign-offs.
 NEWSROOM_SITE_NAME = os.environ.get("SITE_NAME", "Newsroom")

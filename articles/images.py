@@ -1,0 +1,357 @@
+"""Photos: what an upload must be, what its own metadata says, and the sizes readers get.
+
+- ``inspect_upload`` accepts only real JPEG, PNG and WebP files within a byte and a pixel limit.
+  The pixel count is read from the header before anything is decoded, so a decompression bomb
+  is refused without being loaded; the whole image is then decoded once so a truncated file is
+  refused too.
+- ``read_metadata`` reads caption, credit, creator, copyright and place from the file's IPTC
+  (IIM) and EXIF blocks, for the admin to pre-fill what the editor left empty.
+- ``build_renditions`` makes several widths in WebP and in a fallback format (JPEG, or PNG for
+  images with transparency) once, stores them under a name derived from the file's content
+  hash, and returns what ``ImageCredit.renditions`` keeps, so the article page can write
+  ``srcset`` without touching storage or the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import re
+import warnings
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.template.defaultfilters import filesizeformat
+from PIL import Image, ImageOps, IptcImagePlugin, UnidentifiedImageError
+
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+RENDITION_WIDTHS = (160, 320, 640, 960, 1280, 1920)
+THUMBNAIL_WIDTH = 160
+RENDITIONS_VERSION = 1
+JPEG_QUALITY = 82
+WEBP_QUALITY = 80
+
+# EXIF tags (TIFF 6.0 numbering) and IPTC IIM datasets in record 2 that carry the credit.
+EXIF_IMAGE_DESCRIPTION = 0x010E
+EXIF_ARTIST = 0x013B
+EXIF_COPYRIGHT = 0x8298
+EXIF_ORIENTATION = 0x0112
+IPTC_BYLINE = (2, 80)
+IPTC_CITY = (2, 90)
+IPTC_COUNTRY = (2, 101)
+IPTC_CREDIT = (2, 110)
+IPTC_SOURCE = (2, 115)
+IPTC_COPYRIGHT = (2, 116)
+IPTC_CAPTION = (2, 120)
+IPTC_CODED_CHARACTER_SET = (1, 90)
+UTF8_ESCAPE = b"\x1b%G"
+
+logger = logging.getLogger(__name__)
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def max_bytes() -> int:
+    return settings.NEWSROOM_IMAGE_MAX_BYTES
+
+
+def max_pixels() -> int:
+    return settings.NEWSROOM_IMAGE_MAX_PIXELS
+
+
+@dataclass(frozen=True)
+class ImageMetadata:
+    """The credit fields a photo file carries about itself; empty strings where it has none."""
+
+    caption: str = ""
+    credit_line: str = ""
+    creator: str = ""
+    copyright_notice: str = ""
+    place: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "caption": self.caption,
+            "credit_line": self.credit_line,
+            "creator": self.creator,
+            "copyright_notice": self.copyright_notice,
+            "place": self.place,
+        }
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    format: str
+    extension: str
+    width: int
+    height: int
+    metadata: ImageMetadata = field(default_factory=ImageMetadata)
+
+
+def inspect_upload(upload) -> ImageInfo:
+    """Validate an uploaded file as a photo and describe it, or raise ``ValidationError``.
+
+    ``width`` and ``height`` are as the photo is shown: an EXIF orientation that turns it on its
+    side swaps them.
+    """
+    size = getattr(upload, "size", None)
+    if size is None:
+        upload.seek(0, io.SEEK_END)
+        size = upload.tell()
+    if size == 0:
+        raise ValidationError("The file is empty.", code="empty")
+    if size > max_bytes():
+        raise ValidationError(
+            "The file is %(size)s; the largest photo we accept is %(limit)s.",
+            code="too_large",
+            params={"size": filesizeformat(size), "limit": filesizeformat(max_bytes())},
+        )
+    upload.seek(0)
+    not_a_photo = ValidationError(
+        "This is not a JPEG, PNG or WebP image (whatever its name says). Upload the photo itself.",
+        code="not_an_image",
+    )
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns at its own pixel limit and only refuses at twice that: refuse at once.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(upload)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ValidationError(
+            "The image has too many pixels to be processed safely.", code="too_many_pixels"
+        ) from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise not_a_photo from error
+    with image:
+        if image.format not in ALLOWED_FORMATS:
+            raise not_a_photo
+        width, height = image.size
+        if width < 1 or height < 1:
+            raise not_a_photo
+        if width * height > max_pixels():
+            raise ValidationError(
+                "The image is %(width)s × %(height)s pixels (%(megapixels).0f megapixels); the "
+                "limit is %(limit).0f megapixels. Export a smaller version.",
+                code="too_many_pixels",
+                params={
+                    "width": width,
+                    "height": height,
+                    "megapixels": width * height / 1e6,
+                    "limit": max_pixels() / 1e6,
+                },
+            )
+        metadata = read_metadata(image)
+        orientation = image.getexif().get(EXIF_ORIENTATION, 1)
+        try:
+            # Decode every pixel once: a truncated or corrupt file fails here, not on the page.
+            image.load()
+        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+            raise ValidationError(
+                "The image file is damaged or incomplete; upload it again.", code="damaged"
+            ) from error
+        image_format = image.format
+    upload.seek(0)
+    if orientation in (5, 6, 7, 8):
+        width, height = height, width
+    return ImageInfo(
+        format=image_format,
+        extension=ALLOWED_FORMATS[image_format],
+        width=width,
+        height=height,
+        metadata=metadata,
+    )
+
+
+def _clean_text(value, limit: int = 2000) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else ""
+    if isinstance(value, bytes):
+        try:
+            value = value.decode("utf-8")
+        except UnicodeDecodeError:
+            value = value.decode("latin-1")
+    text = _CONTROL_CHARACTERS.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip()[:limit]
+
+
+def _iptc_values(image: Image.Image) -> dict:
+    try:
+        return IptcImagePlugin.getiptcinfo(image) or {}
+    except (OSError, SyntaxError, ValueError, IndexError, KeyError):
+        return {}
+
+
+def read_metadata(image: Image.Image) -> ImageMetadata:
+    """Caption, credit line, creator, copyright and place from IPTC, else from EXIF.
+
+    IPTC is what agencies fill in (and what Photo Mechanic and Lightroom write); EXIF carries
+    the camera owner's description, artist and copyright.
+    """
+    iptc = _iptc_values(image)
+    try:
+        exif = image.getexif()
+    except (OSError, SyntaxError, ValueError):
+        exif = {}
+
+    def iptc_text(key, limit):
+        value = iptc.get(key)
+        if isinstance(value, list):
+            value = b"; ".join(v for v in value if v)
+        return _clean_text(value, limit)
+
+    city = iptc_text(IPTC_CITY, 60)
+    country = iptc_text(IPTC_COUNTRY, 55)
+    place = f"{city} ({country})" if city and country else city or country
+    return ImageMetadata(
+        caption=iptc_text(IPTC_CAPTION, 2000) or _clean_text(exif.get(EXIF_IMAGE_DESCRIPTION)),
+        credit_line=(iptc_text(IPTC_CREDIT, 200) or iptc_text(IPTC_SOURCE, 200)),
+        creator=iptc_text(IPTC_BYLINE, 200) or _clean_text(exif.get(EXIF_ARTIST), 200),
+        copyright_notice=(
+            iptc_text(IPTC_COPYRIGHT, 300) or _clean_text(exif.get(EXIF_COPYRIGHT), 300)
+        ),
+        place=place[:120],
+    )
+
+
+def metadata_from_file(file) -> ImageMetadata:
+    file.seek(0)
+    with Image.open(file) as image:
+        metadata = read_metadata(image)
+    file.seek(0)
+    return metadata
+
+
+# Renditions ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImageRenditions:
+    """What the templates need to write ``<picture>``, from ``ImageCredit.renditions``."""
+
+    src: str
+    width: int | None
+    height: int | None
+    srcset: str = ""
+    webp_srcset: str = ""
+    thumbnail_url: str = ""
+
+    @classmethod
+    def from_credit(cls, credit) -> ImageRenditions | None:
+        if not credit.image:
+            return None
+        stored = credit.renditions or {}
+        url = default_storage.url
+        fallback = stored.get("fallback", [])
+        webp = stored.get("webp", [])
+        if not fallback:
+            original = credit.image.url
+            return cls(
+                src=original, width=credit.width, height=credit.height, thumbnail_url=original
+            )
+        # The fallback src is the rendition closest to the article column's 2x width.
+        src = min(fallback, key=lambda r: abs(r["w"] - 1280))
+        return cls(
+            src=url(src["name"]),
+            width=credit.width,
+            height=credit.height,
+            srcset=", ".join(f"{url(r['name'])} {r['w']}w" for r in fallback),
+            webp_srcset=", ".join(f"{url(r['name'])} {r['w']}w" for r in webp),
+            thumbnail_url=url((webp or fallback)[0]["name"]),
+        )
+
+
+def _content_hash(file) -> str:
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in iter(lambda: file.read(1024 * 1024), b""):
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+def rendition_widths(width: int) -> list[int]:
+    """The standard widths below the photo's own, plus its own width when it is in range."""
+    widths = [w for w in RENDITION_WIDTHS if w < width]
+    if width <= RENDITION_WIDTHS[-1]:
+        widths.append(width)
+    return widths or [width]
+
+
+def _encode(image: Image.Image, image_format: str) -> bytes:
+    buffer = io.BytesIO()
+    if image_format == "WEBP":
+        image.save(buffer, "WEBP", quality=WEBP_QUALITY, method=4)
+    elif image_format == "JPEG":
+        image.convert("RGB").save(
+            buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True
+        )
+    else:
+        image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def build_renditions(file, *, storage=default_storage) -> dict:
+    """Make (or find, when already stored) every rendition of ``file``; return their index.
+
+    Names depend only on the file's content, so re-saving a credit, or crediting the same photo
+    twice, reuses the stored files. Renditions carry no metadata (no GPS, no camera serials).
+    """
+    digest = _content_hash(file)
+    prefix = f"renditions/{digest[:2]}/{digest[:24]}"
+    with Image.open(file) as opened:
+        opened.load()
+        image = ImageOps.exif_transpose(opened)
+        has_alpha = image.mode in ("RGBA", "LA", "PA") or (
+            image.mode == "P" and "transparency" in image.info
+        )
+        image = image.convert("RGBA" if has_alpha else "RGB")
+    fallback_format, fallback_ext = ("PNG", "png") if has_alpha else ("JPEG", "jpg")
+    index: dict = {"version": RENDITIONS_VERSION, "source": digest, "webp": [], "fallback": []}
+    for width in rendition_widths(image.width):
+        height = max(1, round(image.height * width / image.width))
+        resized = None
+        for key, image_format, ext in (
+            ("webp", "WEBP", "webp"),
+            ("fallback", fallback_format, fallback_ext),
+        ):
+            name = f"{prefix}/{width}w.{ext}"
+            if not storage.exists(name):
+                if resized is None:
+                    resized = (
+                        image
+                        if width == image.width
+                        else image.resize((width, height), Image.Resampling.LANCZOS)
+                    )
+                name = storage.save(name, ContentFile(_encode(resized, image_format)))
+            index[key].append({"w": width, "h": height, "name": name})
+    file.seek(0)
+    return index
+
+
+def refresh_image_data(credit) -> None:
+    """Measure ``credit.image`` and build its renditions, storing both on the credit row."""
+    from articles.models import ImageCredit
+
+    values = {"width": None, "height": None, "renditions": {}}
+    if credit.image:
+        with credit.image.open("rb") as file:
+            try:
+                info = inspect_upload(file)
+            except ValidationError as error:
+                # Only files that bypassed the admin form get here; keep them off the page's
+                # srcset rather than fail the save.
+                logger.warning("Image %s of credit %s: %s", credit.image.name, credit.pk, error)
+            else:
+                values = {
+                    "width": info.width,
+                    "height": info.height,
+                    "renditions": build_renditions(file),
+                }
+    for name, value in values.items():
+        setattr(credit, name, value)
+    ImageCredit.objects.filter(pk=credit.pk).update(**values)

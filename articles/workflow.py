@@ -1,0 +1,217 @@
+"""Who may do what to an article, and the moves between draft, review, scheduled and published.
+
+The admin asks these functions; it never decides by hiding a button. A reporter writes, edits
+the drafts they are bylined on and sends them to review. An editor (``publish_article`` and
+``edit_any_article``) edits everything and publishes, schedules, unpublishes and returns
+articles to draft. The groups and their permissions are made by migration 0003.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from articles.models import Article, Byline
+
+REPORTER_GROUP = "Reporter"
+EDITOR_GROUP = "Editor"
+
+PUBLISH_PERMISSION = "articles.publish_article"
+EDIT_ANY_PERMISSION = "articles.edit_any_article"
+
+
+def can_publish(user) -> bool:
+    """Publish, schedule, unpublish and return to draft."""
+    return user.has_perm(PUBLISH_PERMISSION)
+
+
+def can_edit_any(user) -> bool:
+    return user.has_perm(EDIT_ANY_PERMISSION)
+
+
+def is_bylined(user, article: Article) -> bool:
+    if not user.pk or article.pk is None:
+        return False
+    return Byline.objects.filter(article=article, author__user=user).exists()
+
+
+def can_edit(user, article: Article | None) -> bool:
+    """May ``user`` change this article (or, with None, articles in general)?
+
+    Reporters change only their own articles, and only before they go out: a change to a live
+    or scheduled article would reach readers without an editor seeing it.
+    """
+    if not user.has_perm("articles.change_article"):
+        return False
+    if article is None or can_edit_any(user):
+        return True
+    return article.status != Article.Status.PUBLISHED and is_bylined(user, article)
+
+
+def can_delete(user, article: Article | None) -> bool:
+    """Only articles that are not out may be deleted: unpublish first, so nothing vanishes."""
+    if not user.has_perm("articles.delete_article"):
+        return False
+    return article is None or article.status != Article.Status.PUBLISHED
+
+
+def allowed_statuses(user) -> list[str]:
+    if can_publish(user):
+        return [choice for choice, _ in Article.Status.choices]
+    return [Article.Status.DRAFT, Article.Status.REVIEW]
+
+
+def publish_problems(article: Article, *, author_count: int | None = None) -> list[str]:
+    """What stops ``article`` from going out, as short phrases for a message; [] if nothing.
+
+    ``author_count`` is the byline length being submitted with a form; without it the saved
+    byline is counted.
+    """
+    problems = []
+    if not (article.headline or "").strip():
+        problems.append("a headline")
+    if not strip_tags(article.body or "").strip():
+        problems.append("a body")
+    if author_count is None:
+        author_count = article.authors.count() if article.pk else 0
+    if author_count < 1:
+        problems.append("at least one author in the byline")
+    if article.section_id is None:
+        problems.append("a section")
+    credit = article.lead_image
+    if credit is not None:
+        if credit.image and not credit.alt_text.strip():
+            problems.append("alt text for the lead image")
+        if credit.licence_has_ended():
+            problems.append(
+                f"a lead image whose licence has not ended (it ended on "
+                f"{credit.licence_ends_on:%d %B %Y})"
+            )
+    return problems
+
+
+# Moves, as used by the admin's actions -------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What a move did: the articles it changed and, for each it skipped, why."""
+
+    done: list[Article] = field(default_factory=list)
+    skipped: list[tuple[Article, str]] = field(default_factory=list)
+
+
+def _apply(
+    articles: Iterable[Article],
+    *,
+    user,
+    needs: Callable[[Article], str | None],
+    change: Callable[[Article], None],
+) -> Outcome:
+    outcome = Outcome()
+    for article in articles:
+        reason = needs(article)
+        if reason:
+            outcome.skipped.append((article, reason))
+            continue
+        change(article)
+        # A move made from the list also counts as an edit for optimistic locking, so an
+        # editor with the article open cannot unknowingly save over it.
+        article.lock_version += 1
+        article.save()
+        outcome.done.append(article)
+    return outcome
+
+
+def _publisher_check(user, article: Article) -> str | None:
+    if not can_publish(user):
+        return "only editors can do this"
+    if not can_edit(user, article):
+        return "you may not edit it"
+    return None
+
+
+def publish_now(articles: Iterable[Article], *, user, now: dt.datetime | None = None) -> Outcome:
+    now = now or timezone.now()
+
+    def needs(article):
+        if reason := _publisher_check(user, article):
+            return reason
+        if article.is_published():
+            return "already published"
+        if problems := publish_problems(article):
+            return "needs " + ", ".join(problems)
+        return None
+
+    def change(article):
+        article.status = Article.Status.PUBLISHED
+        article.published_at = now
+
+    return _apply(articles, user=user, needs=needs, change=change)
+
+
+def schedule(articles: Iterable[Article], *, user, when: dt.datetime) -> Outcome:
+    def needs(article):
+        if reason := _publisher_check(user, article):
+            return reason
+        if article.is_published():
+            return "already published: unpublish it first"
+        if problems := publish_problems(article):
+            return "needs " + ", ".join(problems)
+        return None
+
+    def change(article):
+        article.status = Article.Status.PUBLISHED
+        article.published_at = when
+
+    return _apply(articles, user=user, needs=needs, change=change)
+
+
+def unpublish(articles: Iterable[Article], *, user) -> Outcome:
+    """Take live or scheduled articles off the site, back to draft. The publish time is kept."""
+
+    def needs(article):
+        if reason := _publisher_check(user, article):
+            return reason
+        if article.status != Article.Status.PUBLISHED:
+            return "not published or scheduled"
+        return None
+
+    def change(article):
+        article.status = Article.Status.DRAFT
+
+    return _apply(articles, user=user, needs=needs, change=change)
+
+
+def return_to_draft(articles: Iterable[Article], *, user) -> Outcome:
+    """Send articles in review back to their reporters."""
+
+    def needs(article):
+        if reason := _publisher_check(user, article):
+            return reason
+        if article.status != Article.Status.REVIEW:
+            return "not in review"
+        return None
+
+    def change(article):
+        article.status = Article.Status.DRAFT
+
+    return _apply(articles, user=user, needs=needs, change=change)
+
+
+def submit_for_review(articles: Iterable[Article], *, user) -> Outcome:
+    def needs(article):
+        if not can_edit(user, article):
+            return "you may not edit it"
+        if article.status != Article.Status.DRAFT:
+            return "not a draft"
+        return None
+
+    def change(article):
+        article.status = Article.Status.REVIEW
+
+    return _apply(articles, user=user, needs=needs, change=change)

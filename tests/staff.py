@@ -1,0 +1,159 @@
+"""Helpers for tests that act as newsroom staff: users in the Reporter and Editor groups, and
+the POST data the article admin form sends (its inlines included)."""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Author
+
+PASSWORD = "a-long-test-password-1"
+_numbers = itertools.count(1)
+
+
+def ensure_role_groups() -> None:
+    """Make the groups as migration 0003 does: a flushed (transactional) test database has lost
+    what migrations wrote."""
+    if Group.objects.filter(name__in=["Reporter", "Editor"]).count() == 2:
+        return
+    from django.apps import apps
+
+    migration = importlib.import_module("articles.migrations.0003_editorial_roles")
+    migration.make_groups(apps, None)
+
+
+def staff_user(group: str, *, username: str | None = None, author: Author | None = None) -> User:
+    """A staff user in ``group`` ("Reporter" or "Editor"), linked to ``author`` if given."""
+    ensure_role_groups()
+    user = User.objects.create_user(
+        username or f"{group.lower()}{next(_numbers)}",
+        password=PASSWORD,
+        is_staff=True,
+        first_name=group,
+        last_name="Tester",
+    )
+    user.groups.add(Group.objects.get(name=group))
+    if author is not None:
+        author.user = user
+        author.save()
+    return user
+
+
+def add_url() -> str:
+    return reverse("admin:articles_article_add")
+
+
+def change_url(article: Article) -> str:
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def _local(value):
+    value = timezone.localtime(value)
+    return value.strftime("%Y-%m-%d"), value.strftime("%H:%M:%S")
+
+
+def article_form_data(
+    article: Article | None = None,
+    *,
+    authors: list[Author] | None = None,
+    related: list[Article] | None = None,
+    corrections: list[dict] | None = None,
+    include_published_at: bool = True,
+    **fields,
+) -> dict:
+    """What the article change form posts: the article's current values, then ``fields``."""
+    data: dict = {}
+    if article is not None:
+        data.update(
+            headline=article.headline,
+            slug=article.slug,
+            dek=article.dek,
+            body=article.body,
+            byline_note=article.byline_note,
+            section=article.section_id or "",
+            lead_image=article.lead_image_id or "",
+            status=article.status,
+            source_url=article.source_url,
+            loaded_version=article.lock_version,
+        )
+        if article.editors_pick:
+            data["editors_pick"] = "on"
+        if article.published_at and include_published_at:
+            data["published_at_0"], data["published_at_1"] = _local(article.published_at)
+        tags = [tag.name for tag in article.tags.all()]
+        if tags:
+            data["tags"] = tags
+    published_at = fields.pop("published_at", None)
+    if published_at is not None:
+        data["published_at_0"], data["published_at_1"] = _local(published_at)
+    data.update(fields)
+
+    existing_bylines = list(article.byline_set.order_by("position", "pk")) if article else []
+    if authors is None:
+        rows = [
+            {"id": b.pk, "author": b.author_id, "position": b.position} for b in existing_bylines
+        ]
+    else:
+        # Replace the byline: existing rows are deleted, the given authors added in order.
+        rows = [
+            {"id": b.pk, "author": b.author_id, "position": b.position, "DELETE": "on"}
+            for b in existing_bylines
+        ] + [{"author": author.pk, "position": i} for i, author in enumerate(authors)]
+    data["byline_set-TOTAL_FORMS"] = len(rows)
+    data["byline_set-INITIAL_FORMS"] = len(existing_bylines)
+    for index, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"byline_set-{index}-{key}"] = value
+
+    existing_related = list(article.related_stories.all()) if article else []
+    rows = [
+        {
+            "id": story.pk,
+            "rail": story.rail,
+            "position": story.position,
+            "target": story.target_id or "",
+            "headline": story.headline,
+            "section_label": story.section_label,
+        }
+        for story in existing_related
+    ]
+    rows += [
+        {"rail": "Related Stories", "position": position, "target": target.pk}
+        for position, target in enumerate(related or [])
+    ]
+    data["related_stories-TOTAL_FORMS"] = len(rows)
+    data["related_stories-INITIAL_FORMS"] = len(existing_related)
+    for index, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"related_stories-{index}-{key}"] = value
+
+    if article is not None and (article.is_published() or article.correction_log):
+        existing = list(article.corrections.all())
+        new = corrections or []
+        data["corrections-TOTAL_FORMS"] = len(existing) + len(new)
+        data["corrections-INITIAL_FORMS"] = len(existing)
+        for index, correction in enumerate(existing):
+            data[f"corrections-{index}-id"] = correction.pk
+        for offset, correction in enumerate(new, start=len(existing)):
+            for key, value in correction.items():
+                data[f"corrections-{offset}-{key}"] = value
+    return data
+
+
+def errors_of(response) -> str:
+    """Every error the admin form shows, as text, for assertion messages."""
+    parts = []
+    context = response.context
+    if context is None:
+        return f"status {response.status_code}"
+    form = context.get("adminform")
+    if form is not None:
+        parts.append(str(form.form.errors))
+    for formset in context.get("inline_admin_formsets", []):
+        parts.append(str(formset.formset.errors) + str(formset.formset.non_form_errors()))
+    return " ".join(parts)

@@ -1,0 +1,283 @@
+"""Photo uploads: only real, whole, reasonably sized JPEG/PNG/WebP; metadata read from the file;
+renditions made once and served with srcset, sizes, width and height."""
+
+import io
+import struct
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from articles import images
+from articles.models import ImageCredit
+from tests.staff import staff_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def jpeg_bytes(size=(1200, 800), color=(180, 40, 40), exif=None) -> bytes:
+    buffer = io.BytesIO()
+    image = Image.new("RGB", size, color)
+    kwargs = {"exif": exif} if exif is not None else {}
+    image.save(buffer, "JPEG", quality=85, **kwargs)
+    return buffer.getvalue()
+
+
+def png_bytes(size=(300, 200), mode="RGBA") -> bytes:
+    buffer = io.BytesIO()
+    color = {"RGBA": (0, 128, 0, 128), "RGB": (0, 128, 0)}.get(mode, 128)
+    Image.new(mode, size, color).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def iptc_dataset(record: int, dataset: int, value: str) -> bytes:
+    data = value.encode("utf-8")
+    return struct.pack(">BBBH", 0x1C, record, dataset, len(data)) + data
+
+
+def with_iptc(jpeg: bytes, fields: dict[tuple[int, int], str]) -> bytes:
+    """The JPEG with an APP13 Photoshop block holding IPTC-IIM datasets, as agencies send."""
+    iptc = iptc_dataset(1, 90, "\x1b%G")  # coded character set: UTF-8
+    for (record, dataset), value in fields.items():
+        iptc += iptc_dataset(record, dataset, value)
+    if len(iptc) % 2:
+        iptc += b"\0"
+    resource = b"8BIM" + struct.pack(">H", 0x0404) + b"\0\0" + struct.pack(">I", len(iptc)) + iptc
+    payload = b"Photoshop 3.0\0" + resource
+    segment = b"\xff\xed" + struct.pack(">H", len(payload) + 2) + payload
+    return jpeg[:2] + segment + jpeg[2:]
+
+
+def upload(name, content, content_type="image/jpeg"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def test_accepts_a_real_jpeg_png_and_webp():
+    """Pillow-made images of each allowed type pass, with their size measured."""
+    webp = io.BytesIO()
+    Image.new("RGB", (640, 480), "blue").save(webp, "WEBP")
+    for name, content, expected in (
+        ("a.jpg", jpeg_bytes((1200, 800)), ("JPEG", 1200, 800)),
+        ("b.png", png_bytes((300, 200)), ("PNG", 300, 200)),
+        ("c.webp", webp.getvalue(), ("WEBP", 640, 480)),
+    ):
+        info = images.inspect_upload(upload(name, content))
+        assert (info.format, info.width, info.height) == expected
+
+
+def test_rejects_text_renamed_jpg():
+    """A text file called .jpg is not a photo."""
+    with pytest.raises(ValidationError) as error:
+        images.inspect_upload(upload("notes.jpg", b"Just some text, not a photo.\n" * 20))
+    assert error.value.code == "not_an_image"
+
+
+def test_rejects_truncated_image():
+    """A JPEG cut off half way is refused as damaged."""
+    content = jpeg_bytes((800, 600))
+    with pytest.raises(ValidationError) as error:
+        images.inspect_upload(upload("cut.jpg", content[: len(content) // 2]))
+    assert error.value.code in {"damaged", "not_an_image"}
+
+
+def test_rejects_other_formats():
+    """GIF and BMP are real images but not ones we publish."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(buffer, "GIF")
+    with pytest.raises(ValidationError):
+        images.inspect_upload(upload("a.gif", buffer.getvalue(), "image/gif"))
+
+
+def test_rejects_oversized_bytes_and_pixels(settings):
+    """Over the byte limit, or over the pixel limit (checked before decoding), is refused."""
+    settings.NEWSROOM_IMAGE_MAX_BYTES = 10_000
+    with pytest.raises(ValidationError) as error:
+        images.inspect_upload(upload("big.jpg", jpeg_bytes((1200, 800)) + b"\0" * 20_000))
+    assert error.value.code == "too_large"
+
+    settings.NEWSROOM_IMAGE_MAX_BYTES = 20 * 1024 * 1024
+    settings.NEWSROOM_IMAGE_MAX_PIXELS = 1_000_000
+    with pytest.raises(ValidationError) as error:
+        images.inspect_upload(upload("wide.png", png_bytes((2000, 1000), mode="L")))
+    assert error.value.code == "too_many_pixels"
+
+
+def test_decompression_bomb_is_refused_without_decoding(settings, monkeypatch):
+    """A tiny file that claims a huge canvas fails on its header: no pixel is decoded."""
+    # A 1-bit PNG of 30000 x 30000 compresses to a few kilobytes.
+    buffer = io.BytesIO()
+    Image.new("1", (30000, 30000)).save(buffer, "PNG")
+    assert len(buffer.getvalue()) < 1_000_000
+
+    def no_decoding(self):
+        raise AssertionError("the bomb was decoded")
+
+    monkeypatch.setattr(Image.Image, "load", no_decoding)
+    with pytest.raises(ValidationError) as error:
+        images.inspect_upload(upload("bomb.png", buffer.getvalue(), "image/png"))
+    assert error.value.code == "too_many_pixels"
+
+
+def test_reads_credit_from_iptc():
+    """Caption, credit, creator, copyright and place come from the IPTC block."""
+    content = with_iptc(
+        jpeg_bytes(),
+        {
+            (2, 120): "Putin greets Choe Son Hui in the Kremlin.",
+            (2, 110): "Reuters-Yonhap",
+            (2, 80): "Maxim Shemetov",
+            (2, 116): "© 2024 Reuters",
+            (2, 90): "Moscow",
+            (2, 101): "Russia",
+        },
+    )
+    info = images.inspect_upload(upload("iptc.jpg", content))
+    assert info.metadata.caption == "Putin greets Choe Son Hui in the Kremlin."
+    assert info.metadata.credit_line == "Reuters-Yonhap"
+    assert info.metadata.creator == "Maxim Shemetov"
+    assert info.metadata.copyright_notice == "© 2024 Reuters"
+    assert info.metadata.place == "Moscow (Russia)"
+
+
+def test_reads_credit_from_exif():
+    """Without IPTC, EXIF's description, artist and copyright are used."""
+    exif = Image.Exif()
+    exif[images.EXIF_IMAGE_DESCRIPTION] = "A harbour at dawn."
+    exif[images.EXIF_ARTIST] = "Ana Photographer"
+    exif[images.EXIF_COPYRIGHT] = "Ana Photographer 2024"
+    info = images.inspect_upload(upload("exif.jpg", jpeg_bytes(exif=exif.tobytes())))
+    assert info.metadata.caption == "A harbour at dawn."
+    assert info.metadata.creator == "Ana Photographer"
+    assert info.metadata.copyright_notice == "Ana Photographer 2024"
+
+
+def test_exif_rotation_swaps_the_stored_size():
+    """A portrait photo stored sideways with orientation 6 is measured as shown."""
+    exif = Image.Exif()
+    exif[images.EXIF_ORIENTATION] = 6
+    info = images.inspect_upload(upload("r.jpg", jpeg_bytes((1200, 800), exif=exif.tobytes())))
+    assert (info.width, info.height) == (800, 1200)
+
+
+@pytest.fixture
+def photo_editor(db):
+    return staff_user("Editor")
+
+
+def test_admin_upload_prefills_from_metadata_and_typed_values_win(client, photo_editor):
+    """Empty fields are filled from the file; a caption the editor typed is kept."""
+    client.force_login(photo_editor)
+    content = with_iptc(
+        jpeg_bytes((1600, 1000)),
+        {(2, 120): "Caption from the file", (2, 110): "AP", (2, 80): "Jo Lens"},
+    )
+    response = client.post(
+        reverse("admin:articles_imagecredit_add"),
+        {
+            "image": upload("My Photo.JPG", content),
+            "caption": "",
+            "alt_text": "Two leaders shake hands.",
+            "credit_line": "",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    credit = ImageCredit.objects.get()
+    assert credit.caption == "Caption from the file"
+    assert (credit.credit_line, credit.creator) == ("AP", "Jo Lens")
+    assert (credit.width, credit.height) == (1600, 1000)
+    assert credit.image.name.endswith(".jpg")
+    assert "Filled in from the photo" in response.content.decode()
+
+    response = client.post(
+        reverse("admin:articles_imagecredit_add"),
+        {"image": upload("two.jpg", content), "caption": "Typed by the editor"},
+    )
+    assert ImageCredit.objects.order_by("-pk").first().caption == "Typed by the editor"
+
+
+def test_admin_refuses_a_fake_image(client, photo_editor):
+    """The admin form shows the reason and stores nothing."""
+    client.force_login(photo_editor)
+    response = client.post(
+        reverse("admin:articles_imagecredit_add"),
+        {"image": upload("fake.jpg", b"<?php echo 'hi'; ?>" * 10), "caption": "x"},
+    )
+    assert response.status_code == 200
+    assert "not a JPEG, PNG or WebP image" in response.content.decode()
+    assert not ImageCredit.objects.exists()
+
+
+def test_renditions_made_once_and_cached(media_root):
+    """Saving a credit makes WebP and JPEG renditions at several widths; a second credit with
+    the same photo reuses the stored files."""
+    credit = ImageCredit(caption="c", alt_text="a")
+    credit.image.save("p.jpg", ContentFile(jpeg_bytes((2400, 1600))), save=False)
+    credit.save()
+    credit.refresh_from_db()
+    webp = credit.renditions["webp"]
+    fallback = credit.renditions["fallback"]
+    assert [r["w"] for r in webp] == list(images.RENDITION_WIDTHS)
+    assert all(r["name"].endswith(".webp") for r in webp)
+    assert all(r["name"].endswith(".jpg") for r in fallback)
+    stored = {p.name: p.stat().st_mtime_ns for p in media_root.rglob("renditions/**/*.*")}
+    assert len(stored) == 2 * len(images.RENDITION_WIDTHS)
+    with Image.open(media_root / webp[1]["name"]) as small:
+        assert small.size == (320, 213) and small.format == "WEBP"
+
+    again = ImageCredit(caption="same photo")
+    again.image.save("p2.jpg", ContentFile(jpeg_bytes((2400, 1600))), save=False)
+    again.save()
+    again.refresh_from_db()
+    assert again.renditions["webp"] == webp
+    after = {p.name: p.stat().st_mtime_ns for p in media_root.rglob("renditions/**/*.*")}
+    assert after == stored
+
+
+def test_small_png_with_alpha_keeps_png_fallback():
+    """Transparency survives: the fallback is PNG, and no rendition is wider than the file."""
+    credit = ImageCredit(caption="logo")
+    credit.image.save("logo.png", ContentFile(png_bytes((500, 250))), save=False)
+    credit.save()
+    widths = [r["w"] for r in credit.renditions["fallback"]]
+    assert widths == [160, 320, 500]
+    assert all(r["name"].endswith(".png") for r in credit.renditions["fallback"])
+
+
+def test_article_page_serves_srcset_sizes_and_dimensions(
+    client, make_article, django_assert_max_num_queries
+):
+    """The figure has <picture> with WebP srcset, a fallback srcset, sizes, width and height,
+    within the page's query budget."""
+    credit = ImageCredit(caption="Harbour", alt_text="Boats in a harbour", credit_line="AP")
+    credit.image.save("h.jpg", ContentFile(jpeg_bytes((1500, 1000))), save=False)
+    credit.save()
+    article = make_article(lead_image=credit)
+    with django_assert_max_num_queries(6):
+        html = client.get(article.get_absolute_url()).content.decode()
+    figure = html[html.index("<figure") : html.index("</figure>")]
+    assert '<source type="image/webp" srcset="' in figure
+    assert " 320w" in figure and " 1500w" in figure and 'sizes="' in figure
+    assert 'width="1500" height="1000"' in figure
+    assert 'alt="Boats in a harbour"' in figure
+
+
+def test_admin_lists_show_thumbnails(client, photo_editor, make_article):
+    """Image credit and article lists show a small rendition as a thumbnail."""
+    credit = ImageCredit(caption="Thumb", alt_text="t")
+    credit.image.save("t.jpg", ContentFile(jpeg_bytes((800, 600))), save=False)
+    credit.save()
+    make_article(lead_image=credit)
+    client.force_login(photo_editor)
+    for name in ("admin:articles_imagecredit_changelist", "admin:articles_article_changelist"):
+        html = client.get(reverse(name)).content.decode()
+        assert 'class="nr-thumb" src="/media/renditions/' in html, name
