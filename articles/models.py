@@ -6,11 +6,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 
-from articles.sanitize import sanitize_body
+from articles.sanitize import sanitize_body, to_plain_text
 
 
 class Section(models.Model):
@@ -127,7 +126,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Everything a list of article cards shows, in a fixed number of queries."""
-        return self.select_related("section", "lead_image").prefetch_related("authors")
+        return self.select_related("section", "lead_image").prefetch_related(
+            models.Prefetch("authors", queryset=Author.objects.order_by("byline__position"))
+        )
 
     def for_detail(self):
         """Everything the article page shows, in a fixed number of queries."""
@@ -238,10 +239,17 @@ class Article(models.Model):
 
     @property
     def summary(self) -> str:
-        """The dek, or the start of the body for pages that came without one."""
+        """The dek, or the start of the body for pages that came without one, as plain text."""
         if self.dek:
             return self.dek
-        return Truncator(strip_tags(self.body)).words(40)
+        return Truncator(to_plain_text(self.body)).words(40)
+
+    @property
+    def last_modified(self):
+        """When readers last saw a change: never before the story went live."""
+        if self.published_at is None:
+            return self.updated_at
+        return max(self.updated_at, self.published_at)
 
     def record_view(self) -> int:
         """Count one read atomically in the database and return the new total."""

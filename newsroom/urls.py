@@ -8,5 +8,8 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
+# The 500 page renders without the database, which may be the very thing that failed.
+handler500 = "articles.views.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
