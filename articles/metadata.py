@@ -11,6 +11,7 @@ import json
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
@@ -20,6 +21,11 @@ LOGO = {"path": "articles/logo.png", "width": 600, "height": 60}
 DESCRIPTION_LENGTH = 160
 # Inside <script>, "</script>" or "<!--" in a headline must not end the element.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def iso_datetime(value) -> str:
+    """ISO 8601 in the site's time zone, to the second."""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
 
 
 def site_name() -> str:
@@ -103,8 +109,8 @@ def news_article(request, article) -> dict:
         "isAccessibleForFree": True,
     }
     if article.published_at:
-        data["datePublished"] = article.published_at.isoformat()
-        data["dateModified"] = article.last_modified.isoformat()
+        data["datePublished"] = iso_datetime(article.published_at)
+        data["dateModified"] = iso_datetime(article.last_modified)
     if article.section_id:
         data["articleSection"] = article.section.name
     keywords = [tag.name for tag in article.tags.all()]

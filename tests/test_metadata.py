@@ -202,3 +202,31 @@ def test_search_pages_are_not_indexed(client, db):
     html = client.get(reverse("articles:search"), {"q": "x"}).content.decode()
     assert '<meta name="robots" content="noindex, follow">' in html
     assert 'rel="canonical"' not in html
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "description"),
+    [
+        ("/", "Newsroom", "The latest stories from the Newsroom desk."),
+        ("/section/world/", "World", "The latest World stories from Newsroom."),
+        ("/author/jane-roe/", "Jane Roe", "Stories by Jane Roe for Newsroom."),
+        ("/tag/ice/", "Ice", "Stories tagged Ice from Newsroom."),
+    ],
+)
+def test_list_pages_have_description_and_social_card(
+    client, make_article, make_section, make_author, url, title, description
+):
+    """Shared links to the home, a section, an author or a tag preview with title and image."""
+    make_article(
+        section=make_section(name="World", slug="world"),
+        authors=[make_author(name="Jane Roe")],
+        tags=["Ice"],
+    )
+    html = client.get(url).content.decode()
+    og = extract(html, ORIGIN + url)["opengraph"][0]
+    assert og["@type"] == "website"
+    assert og["og:title"] == title
+    assert og["og:description"] == description
+    assert og["og:url"] == ORIGIN + url
+    assert og["og:image"] == ORIGIN + "/static/articles/share.png"
+    assert f'<meta name="description" content="{description}">' in html

@@ -192,7 +192,7 @@ def test_article_page_weight_and_no_other_host(client, make_article, make_author
     html = client.get(article.get_absolute_url()).content
     with open(finders.find("articles/site.css"), "rb") as css:
         weight = len(html) + len(css.read())
-    assert weight < 30 * 1024, weight
+    assert weight < 30 * 1024, f"{len(html)} bytes of HTML + {weight - len(html)} of CSS"
     text = html.decode()
     # Only JSON-LD data, no script to run; no stylesheet, image or frame from elsewhere.
     assert text.count("<script") == text.count('<script type="application/ld+json">')

@@ -3,7 +3,9 @@ from urllib.parse import quote, urlencode
 
 from django import template
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.text import Truncator
 
 from articles import metadata
 from articles.search import highlight
@@ -67,6 +69,50 @@ def page_url(context, number):
         params["page"] = number
     query = params.urlencode()
     return f"{request.path}?{query}" if query else request.path
+
+
+def _page_summary(context):
+    """(title, description) of a home, section, author or tag page."""
+    site = settings.NEWSROOM_SITE_NAME
+    if context.get("section"):
+        section = context["section"]
+        title = section.name
+        description = section.description or f"The latest {section.name} stories from {site}."
+    elif context.get("author"):
+        author = context["author"]
+        title, description = author.name, author.bio or f"Stories by {author.name} for {site}."
+    elif context.get("tag"):
+        title = context["tag"].name
+        description = f"Stories tagged {title} from {site}."
+    else:
+        title, description = site, f"The latest stories from the {site} desk."
+    return title, Truncator(" ".join(description.split())).chars(metadata.DESCRIPTION_LENGTH)
+
+
+@register.simple_tag(takes_context=True)
+def page_description(context):
+    return _page_summary(context)[1]
+
+
+@register.inclusion_tag("includes/_social_meta.html", takes_context=True)
+def page_social_meta(context):
+    """OpenGraph and Twitter card for the home, section, author and tag pages."""
+    request = context.get("request")
+    if request is None:
+        return {}
+    title, description = _page_summary(context)
+    image = metadata.DEFAULT_IMAGE
+    return {
+        "site_name": settings.NEWSROOM_SITE_NAME,
+        "title": title,
+        "description": description,
+        "url": canonical_url(context),
+        "image": {
+            "url": request.build_absolute_uri(static(image["path"])),
+            "width": image["width"],
+            "height": image["height"],
+        },
+    }
 
 
 @register.inclusion_tag("articles/_article_meta.html", takes_context=True)
@@ -133,3 +179,13 @@ def was_updated(article):
     if article.published_at is None:
         return False
     return article.last_modified - article.published_at > UPDATE_NOTICE_AFTER
+
+
+@register.filter
+def iso(value):
+    """An aware datetime as ISO 8601 in the site's time zone, to the second.
+
+    What <time datetime>, sitemaps and page metadata want: HTML allows at most three digits of
+    a second's fraction, so the microseconds Django stores are dropped.
+    """
+    return metadata.iso_datetime(value) if value else ""
