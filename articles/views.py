@@ -2,13 +2,13 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import F, Prefetch, Window
+from django.db.models import F, Window
 from django.db.models.functions import RowNumber
-from django.db.models.query import prefetch_related_objects
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404
 from django.template import loader
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -18,7 +18,7 @@ from taggit.models import Tag
 
 from articles.filters import ArticleFilter
 from articles.models import Article, Author, Section
-from articles.rails import build_rails
+from articles.rails import build_rails, popular_window
 
 HOME_STORIES_PER_SECTION = 4
 
@@ -35,38 +35,23 @@ class ArticleListView(PublishedArticlesMixin, ListView):
 
     The first page opens with the lead story (the newest) and, beside the list, the latest
     stories of each section that are not already on the page. Five queries in all: navigation,
-    count, page, section blocks and one prefetch of every byline on the page.
+    count, page, its bylines, and the section blocks.
     """
 
     template_name = "articles/home.html"
     paginate_by = 20
 
-    def get_queryset(self):
-        # Bylines are prefetched once below, for the list and the section blocks together.
-        return Article.objects.published().select_related("section", "lead_image")
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         stories = list(context["object_list"])
-        shown = stories
-        blocks = []
-        if context["page_obj"].number == 1:
-            context["lead"], context["latest"] = (
-                (stories[0], stories[1:]) if stories else (None, [])
-            )
-            blocks = section_blocks(
+        context["latest"] = stories
+        context["section_blocks"] = []
+        if context["page_obj"].number == 1 and stories:
+            context["lead"], context["latest"] = stories[0], stories[1:]
+            context["section_blocks"] = section_blocks(
                 exclude=[story.pk for story in stories], per_section=HOME_STORIES_PER_SECTION
             )
-            shown = stories + [story for _, block in blocks for story in block]
-        else:
-            context["latest"] = stories
-        prefetch_related_objects(shown, byline_prefetch())
-        context["section_blocks"] = blocks
         return context
-
-
-def byline_prefetch():
-    return Prefetch("authors", queryset=Author.objects.order_by("byline__position"))
 
 
 def section_blocks(*, exclude, per_section):
@@ -121,8 +106,23 @@ class SectionArticleListView(PublishedArticlesMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            section=self.section, current_section_slug=self.section.slug, **kwargs
+            section=self.section,
+            current_section_slug=self.section.slug,
+            most_read=most_read(self.section),
+            **kwargs,
         )
+
+
+def most_read(section, size=5):
+    """The section's most read stories of the "Popular Now" window, for its side column."""
+    since = timezone.now() - popular_window()
+    return list(
+        Article.objects.published()
+        .in_section(section)
+        .filter(published_at__gte=since, view_count__gt=0)
+        .only("headline", "slug", "published_at")
+        .order_by("-view_count", "-published_at", "-pk")[:size]
+    )
 
 
 class AuthorArticleListView(PublishedArticlesMixin, ListView):
@@ -175,6 +175,12 @@ class ArticleFilterView(PublishedArticlesMixin, FilterView):
             else ""
         )
         context["has_errors"] = self.filterset.is_bound and not self.filterset.is_valid()
+        # The filters stay folded away unless one is in use (or wrong).
+        context["filters_open"] = (
+            context["has_errors"]
+            or any(active["name"] != "q" for active in context["active_filters"])
+            or bool(self.request.GET.get("sort"))
+        )
         return context
 
     def active_filters(self):

@@ -115,8 +115,9 @@ def test_author_and_tag_pages(client, newsroom, make_article):
         # navigation, count, page, bylines, section blocks
         ("/", 5),
         ("/?page=2", 4),
-        # navigation, section, count, page, bylines
-        ("/section/world/", 5),
+        # navigation, section, count, page, bylines, most read in the section
+        ("/section/world/", 6),
+        # navigation, author or tag, count, page, bylines
         ("/author/jane-roe/", 5),
         ("/tag/common/", 5),
     ],
@@ -211,3 +212,39 @@ def test_print_stylesheet_keeps_only_the_story(client):
     print_rules = text[text.index("@media print") :]
     for selector in (".site-nav", ".share", ".rails", ".site-footer", ".site-search"):
         assert selector in print_rules
+
+
+@pytest.mark.parametrize("page", ["abc", "999999", "-1", "0", "1.5", "%00", "9" * 400])
+@pytest.mark.parametrize("url", ["/", "/section/world/", "/author/jane-roe/", "/tag/trade/"])
+def test_bad_page_numbers_are_404(client, make_article, make_section, make_author, url, page):
+    """A page number that is no page is a 404 on every list, never a 500."""
+    make_article(
+        section=make_section(name="World", slug="world"),
+        authors=[make_author(name="Jane Roe")],
+        tags=["Trade"],
+    )
+    assert client.get(f"{url}?page={page}").status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/", "/section/world/", "/news/story/"])
+def test_stray_parameters_are_ignored_and_never_echoed(client, make_article, make_section, url):
+    """Unknown parameters, HTML included, change nothing and never reach the page."""
+    make_article(section=make_section(name="World", slug="world"), headline="Story")
+    response = client.get(url, {"q": "<script>alert(1)</script>", "utm_source": "'\"><b>"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "alert(1)" not in html and "<b>" not in html
+
+
+def test_section_page_side_column_has_its_most_read(client, make_article, make_section, settings):
+    """Beside the list: the section's most read stories of the week, most read first."""
+    settings.NEWSROOM_POPULAR_DAYS = 7
+    world, sport = make_section(name="World", slug="world"), make_section(name="Sport")
+    make_article(section=world, headline="Read a lot", view_count=90)
+    make_article(section=world, headline="Read most", view_count=300)
+    make_article(section=world, headline="Unread", view_count=0)
+    make_article(section=world, headline="Old", view_count=999, published_at=hours_ago(24 * 8))
+    make_article(section=sport, headline="Other section", view_count=500)
+    response = client.get("/section/world/")
+    assert [a.headline for a in response.context["most_read"]] == ["Read most", "Read a lot"]
+    assert "Most read in World" in response.content.decode()

@@ -384,3 +384,15 @@ def test_too_long_query_says_why(client, corpus):
     html = client.get(SEARCH, {"q": "x" * 10_000}).content.decode()
     assert "Ensure this value has at most 200 characters" in html
     assert 'aria-invalid="true"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("params", "folded"),
+    [({}, True), ({"q": "x"}, True), ({"section": "world"}, False), ({"sort": "oldest"}, False)],
+)
+def test_filters_fold_away_unless_in_use(client, filtered, params, folded):
+    """The filter fields sit in a <details> element, open when a filter is in use."""
+    html = client.get(SEARCH, params).content.decode()
+    assert ('<details class="search-form__more">' in html) is folded
+    assert ('<details class="search-form__more" open>' in html) is not folded
