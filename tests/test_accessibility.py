@@ -212,7 +212,7 @@ def test_every_control_is_reachable_by_keyboard_with_visible_focus(
         focusable = page.evaluate(
             """() => {
                 const controls = [...document.querySelectorAll(
-                    'a[href], button, input, select, textarea')]
+                    'a[href], button, input, select, textarea, summary')]
                     .filter(el => !el.disabled && el.getClientRects().length);
                 controls.forEach((el, index) => { el.dataset.kbd = index; });
                 return controls.length;
