@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import get_object_or_404
 from django.template import loader
 from django.urls import reverse
@@ -236,11 +236,20 @@ def robots_txt(request):
     return HttpResponse(body, content_type="text/plain; charset=utf-8")
 
 
+def _error_page(template_name, fallback):
+    # No request context: the database may be down, or the request itself is the problem
+    # (a host name not allowed makes every absolute URL fail).
+    try:
+        return loader.get_template(template_name).render({"site_name": settings.NEWSROOM_SITE_NAME})
+    except Exception:  # the error page itself must never fail
+        return f"<!doctype html><title>{fallback}</title><h1>{fallback}</h1>"
+
+
 def server_error(request, template_name="500.html"):
     """The 500 page in the site's design, rendered without touching the database."""
-    try:
-        template = loader.get_template(template_name)
-        body = template.render({"site_name": settings.NEWSROOM_SITE_NAME})
-    except Exception:  # the error page itself must never fail
-        body = "<!doctype html><title>Server error</title><h1>Server error (500)</h1>"
-    return HttpResponseServerError(body)
+    return HttpResponseServerError(_error_page(template_name, "Server error (500)"))
+
+
+def bad_request(request, exception, template_name="400.html"):
+    """The 400 page in the site's design (a disallowed host name, a malformed request)."""
+    return HttpResponseBadRequest(_error_page(template_name, "Bad request (400)"))

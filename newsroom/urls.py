@@ -8,7 +8,8 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
-# The 500 page renders without the database, which may be the very thing that failed.
+# The 400 and 500 pages render without the database, which may be what failed.
+handler400 = "articles.views.bad_request"
 handler500 = "articles.views.server_error"
 
 if settings.DEBUG:

@@ -172,11 +172,22 @@ def test_500_page_is_in_the_site_design_without_the_database(
     assert "<title>Something went wrong · Newsroom</title>" in html
 
 
-def test_500_handler_is_wired(client, settings):
-    """An exception in a view gets the site's 500 page."""
+def test_error_handlers_are_wired():
+    """Django uses the site's own 400 and 500 views."""
     from newsroom import urls
 
+    assert urls.handler400 == "articles.views.bad_request"
     assert urls.handler500 == "articles.views.server_error"
+
+
+def test_disallowed_host_gets_the_400_page(client, db):
+    """A request for a host name the site does not serve: the 400 page, not a crash."""
+    response = client.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "We could not understand that request" in html
+    assert "<title>Bad request · Newsroom</title>" in html
+    assert "evil.example" not in html
 
 
 def test_article_page_weight_and_no_other_host(client, make_article, make_author, make_related):
