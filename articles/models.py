@@ -8,11 +8,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 
-from articles.sanitize import sanitize_body
+from articles.sanitize import sanitize_body, to_plain_text
 
 
 class Section(models.Model):
@@ -188,7 +187,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Everything a list of article cards shows, in a fixed number of queries."""
-        return self.select_related("section", "lead_image").prefetch_related("authors")
+        return self.select_related("section", "lead_image").prefetch_related(
+            models.Prefetch("authors", queryset=Author.objects.order_by("byline__position"))
+        )
 
     def for_detail(self):
         """Everything the article page shows, in a fixed number of queries."""
@@ -372,10 +373,10 @@ class Article(models.Model):
 
     @property
     def summary(self) -> str:
-        """The dek, or the start of the body for pages that came without one."""
+        """The dek, or the start of the body for pages that came without one, as plain text."""
         if self.dek:
             return self.dek
-        return Truncator(strip_tags(self.body)).words(40)
+        return Truncator(to_plain_text(self.body)).words(40)
 
     def record_view(self) -> int:
         """Count one read atomically in the database and return the new total."""

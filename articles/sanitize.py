@@ -5,8 +5,10 @@ so script, style, event attributes and ``javascript:`` URLs never get stored.
 """
 
 import html
+import re
 
 import nh3
+from django.utils.html import strip_tags
 
 ALLOWED_TAGS = {
     "p",
@@ -58,3 +60,15 @@ def sanitize_body(markup: str) -> str:
 def paragraphs_to_html(paragraphs: list[str] | tuple[str, ...]) -> str:
     """Plain-text paragraphs, as scraped, to escaped ``<p>`` markup."""
     return "\n".join(f"<p>{html.escape(text, quote=False)}</p>" for text in paragraphs)
+
+
+_BLOCK_END = re.compile(r"(</(?:p|li|h\d|blockquote|pre)>|<br\s*/?>|<hr\s*/?>)", re.IGNORECASE)
+
+
+def to_plain_text(markup: str) -> str:
+    """Stored body HTML as the plain text a reader sees: tags gone, entities decoded.
+
+    Block ends become spaces, so the last word of a paragraph never runs into the next one.
+    """
+    text = html.unescape(strip_tags(_BLOCK_END.sub(r"\1 ", markup or "")))
+    return " ".join(text.split())

@@ -1,8 +1,26 @@
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import get_object_or_404
+from django.template import loader
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
+from django_filters.views import FilterView
 from taggit.models import Tag
 
+from articles.filters import ArticleFilter
 from articles.models import Article, Author, Section
+from articles.rails import build_rails, popular_window
+
+HOME_STORIES_PER_SECTION = 4
 
 
 class PublishedArticlesMixin:
@@ -13,8 +31,50 @@ class PublishedArticlesMixin:
 
 
 class ArticleListView(PublishedArticlesMixin, ListView):
+    """The home page: every story, newest first, paginated.
+
+    The first page opens with the lead story (the newest) and, beside the list, the latest
+    stories of each section that are not already on the page. Five queries in all: navigation,
+    count, page, its bylines, and the section blocks.
+    """
+
     template_name = "articles/home.html"
     paginate_by = 20
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        stories = list(context["object_list"])
+        context["latest"] = stories
+        context["section_blocks"] = []
+        if context["page_obj"].number == 1 and stories:
+            context["lead"], context["latest"] = stories[0], stories[1:]
+            context["section_blocks"] = section_blocks(
+                exclude=[story.pk for story in stories], per_section=HOME_STORIES_PER_SECTION
+            )
+        return context
+
+
+def section_blocks(*, exclude, per_section):
+    """[(section, [its newest stories])] in navigation order, in one query."""
+    ranked = (
+        Article.objects.published()
+        .filter(section__isnull=False)
+        .exclude(pk__in=exclude)
+        .select_related("section")
+        .annotate(
+            section_rank=Window(
+                RowNumber(),
+                partition_by=F("section_id"),
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(section_rank__lte=per_section)
+        .order_by("section__position", "section__name", "section_rank")
+    )
+    blocks: dict[int, tuple[Section, list[Article]]] = {}
+    for article in ranked:
+        blocks.setdefault(article.section_id, (article.section, []))[1].append(article)
+    return list(blocks.values())
 
 
 class ArticleDetailView(PublishedArticlesMixin, DetailView):
@@ -32,6 +92,9 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
             article.record_view()
         return article
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(rails=build_rails(self.object), **kwargs)
+
 
 class SectionArticleListView(PublishedArticlesMixin, ListView):
     template_name = "articles/section_detail.html"
@@ -42,7 +105,24 @@ class SectionArticleListView(PublishedArticlesMixin, ListView):
         return super().get_queryset().in_section(self.section)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(section=self.section, **kwargs)
+        return super().get_context_data(
+            section=self.section,
+            current_section_slug=self.section.slug,
+            most_read=most_read(self.section),
+            **kwargs,
+        )
+
+
+def most_read(section, size=5):
+    """The section's most read stories of the "Popular Now" window, for its side column."""
+    since = timezone.now() - popular_window()
+    return list(
+        Article.objects.published()
+        .in_section(section)
+        .filter(published_at__gte=since, view_count__gt=0)
+        .only("headline", "slug", "published_at")
+        .order_by("-view_count", "-published_at", "-pk")[:size]
+    )
 
 
 class AuthorArticleListView(PublishedArticlesMixin, ListView):
@@ -67,3 +147,109 @@ class TagArticleListView(PublishedArticlesMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class ArticleFilterView(PublishedArticlesMixin, FilterView):
+    """Search and filters at /search/: shareable URLs, active filters shown and removable.
+
+    A query the form refuses (unknown section, a date that is no date, text too long) gets the
+    page with the form's messages and no results, as a 400.
+    """
+
+    filterset_class = ArticleFilter
+    template_name = "articles/article_filter.html"
+    paginate_by = 20
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            response.status_code = 400
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["active_filters"] = self.active_filters()
+        context["query"] = (
+            self.filterset.form.cleaned_data.get("q", "").strip()
+            if self.filterset.is_valid()
+            else ""
+        )
+        context["has_errors"] = self.filterset.is_bound and not self.filterset.is_valid()
+        # The filters stay folded away unless one is in use (or wrong).
+        context["filters_open"] = (
+            context["has_errors"]
+            or any(active["name"] != "q" for active in context["active_filters"])
+            or bool(self.request.GET.get("sort"))
+        )
+        return context
+
+    def active_filters(self):
+        """[{label, value, remove_url}] for each filter in use, with a link that drops it."""
+        if not self.filterset.is_bound or not self.filterset.is_valid():
+            return []
+        data = self.filterset.form.cleaned_data
+        params = self.request.GET
+        active = []
+        for name, field in self.filterset.form.fields.items():
+            value = data.get(name)
+            if value in (None, "") or name == "sort":
+                continue
+            if isinstance(value, str):
+                value = value.strip()
+                if not value:
+                    continue
+            kept = [(k, v) for k, v in params.lists() if k not in (name, "page")]
+            query = urlencode([(k, item) for k, values in kept for item in values])
+            active.append(
+                {
+                    "name": name,
+                    "label": field.label,
+                    "value": _display(value),
+                    "remove_url": reverse("articles:search") + (f"?{query}" if query else ""),
+                }
+            )
+        return active
+
+
+def _display(value):
+    if isinstance(value, dt.date):
+        return date_format(value, "j F Y")
+    return str(value)
+
+
+ROBOTS_TXT = """User-agent: *
+Disallow: /admin/
+Disallow: /search/
+
+Sitemap: {sitemap}
+Sitemap: {news_sitemap}
+"""
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def robots_txt(request):
+    body = ROBOTS_TXT.format(
+        sitemap=request.build_absolute_uri(reverse("articles:sitemap_index")),
+        news_sitemap=request.build_absolute_uri(reverse("articles:news_sitemap")),
+    )
+    return HttpResponse(body, content_type="text/plain; charset=utf-8")
+
+
+def _error_page(template_name, fallback):
+    # No request context: the database may be down, or the request itself is the problem
+    # (a host name not allowed makes every absolute URL fail).
+    try:
+        return loader.get_template(template_name).render({"site_name": settings.NEWSROOM_SITE_NAME})
+    except Exception:  # the error page itself must never fail
+        return f"<!doctype html><title>{fallback}</title><h1>{fallback}</h1>"
+
+
+def server_error(request, template_name="500.html"):
+    """The 500 page in the site's design, rendered without touching the database."""
+    return HttpResponseServerError(_error_page(template_name, "Server error (500)"))
+
+
+def bad_request(request, exception, template_name="400.html"):
+    """The 400 page in the site's design (a disallowed host name, a malformed request)."""
+    return HttpResponseBadRequest(_error_page(template_name, "Bad request (400)"))

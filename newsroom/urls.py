@@ -8,5 +8,9 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
+# The 400 and 500 pages render without the database, which may be what failed.
+handler400 = "articles.views.bad_request"
+handler500 = "articles.views.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

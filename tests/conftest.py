@@ -80,3 +80,15 @@ def make_credit(db):
         return ImageCredit.objects.create(**kwargs)
 
     return make
+
+
+@pytest.fixture
+def png_bytes():
+    """A small real PNG (40×30), for image fields."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (40, 30), "#a3001b").save(buffer, format="PNG")
+    return buffer.getvalue()

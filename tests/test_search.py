@@ -1,0 +1,398 @@
+"""Search and filtering at /search/: free text, section, tag, author, dates; hostile input."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from articles.models import Article
+from articles.search import (
+    fallback_search,
+    highlight,
+    parse_query,
+    postgres_search,
+    search_articles,
+    stem,
+)
+
+SEARCH = reverse("articles:search")
+ON_POSTGRES = connection.vendor == "postgresql"
+
+
+# The parser: no database.
+
+
+def test_parse_query_reads_words_phrases_exclusions_and_or():
+    """Words are ANDed, quotes make a phrase, -word excludes, "or" joins two terms."""
+    parsed = parse_query('Putin "foreign minister" -Kremlin trade or security the')
+    assert [[t.words for t in group] for group in parsed.all] == [
+        [["putin"]],
+        [["foreign", "minister"]],
+        [["trade"], ["security"]],
+    ]
+    assert [t.words for t in parsed.none] == [["kremlin"]]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "the and of", "!!! ???", '""', "-", "or"])
+def test_queries_without_words_are_empty(text):
+    """Stop words and punctuation alone search for nothing, as PostgreSQL's parser finds."""
+    assert not parse_query(text)
+
+
+@pytest.mark.parametrize(
+    ("word", "root"),
+    [("ministers", "minister"), ("meeting", "meet"), ("policies", "polic"), ("news", "new")],
+)
+def test_stem_strips_common_english_endings(word, root):
+    """A light stemmer: enough for plurals and -ing forms."""
+    assert stem(word) == root
+
+
+def test_highlight_escapes_and_marks_matches():
+    """The excerpt is escaped text; only <mark> is markup."""
+    text = "<p>Intro.</p><p>The <b>ministers</b> &amp; <script>x</script> met in Moscow.</p>"
+    html = highlight(text, "minister moscow")
+    assert "<mark>ministers</mark>" in html and "<mark>Moscow</mark>" in html
+    assert "<script>" not in html and "<b>" not in html
+    assert "Intro. The ministers" in re.sub(r"</?mark>", "", html)
+
+
+# Free text against the database (PostgreSQL full-text search or the fallback).
+
+
+@pytest.fixture
+def corpus(make_article, make_section):
+    section = make_section(name="World")
+    stories = {
+        "putin": make_article(
+            section=section,
+            headline="Putin meets North Korean foreign minister",
+            dek="Talks in Moscow on Monday.",
+            body="<p>The ministers discussed trade and security.</p>",
+            published_at=timezone.now() - dt.timedelta(hours=3),
+        ),
+        "markets": make_article(
+            headline="Markets rally as rates hold",
+            dek="The central bank keeps rates where they were.",
+            body="<p>Investors cheered the decision in London.</p>",
+            published_at=timezone.now() - dt.timedelta(hours=2),
+        ),
+        "council": make_article(
+            headline="Council delays budget vote",
+            body="<p>The minister for housing said talks would resume next week.</p>",
+            published_at=timezone.now() - dt.timedelta(hours=1),
+        ),
+    }
+    make_article(
+        headline="Draft: minister resigns", status=Article.Status.DRAFT, body="<p>Moscow.</p>"
+    )
+    return stories
+
+
+SIMPLE_QUERIES = {
+    "minister": {"putin", "council"},
+    "ministers": {"putin", "council"},
+    "MOSCOW": {"putin"},
+    "rate": {"markets"},
+    "rates": {"markets"},
+    "investor": {"markets"},
+    "meeting": {"putin"},
+    "talks": {"putin", "council"},
+    "markets rally": {"markets"},
+    "putin markets": set(),
+    '"foreign minister"': {"putin"},
+    '"minister foreign"': set(),
+    "minister -council": {"putin"},
+    "putin or markets": {"putin", "markets"},
+    "the": set(),
+    "zeppelin": set(),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("query", "expected"), SIMPLE_QUERIES.items())
+def test_simple_queries_find_the_right_stories(corpus, query, expected):
+    """Words, plurals, case, phrases, exclusions and "or", never a draft."""
+    found = search_articles(Article.objects.published(), query)
+    assert {key for key, story in corpus.items() if story in found} == expected
+    assert not found.filter(status=Article.Status.DRAFT).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    not ON_POSTGRES, reason="compares PostgreSQL full-text search with the fallback"
+)
+@pytest.mark.parametrize("query", SIMPLE_QUERIES)
+def test_fallback_agrees_with_postgres_full_text_search(corpus, query):
+    """The SQLite fallback gives the same stories as PostgreSQL for simple queries."""
+    published = Article.objects.published()
+    assert set(postgres_search(published, query)) == set(fallback_search(published, query))
+
+
+@pytest.mark.django_db
+def test_ranking_prefers_headline_then_summary_then_body(make_article):
+    """A word in the headline ranks above the summary, which ranks above the body."""
+    now = timezone.now()
+    body = make_article(body="<p>The glacier melted.</p>", published_at=now)
+    dek = make_article(dek="A glacier story.", published_at=now - dt.timedelta(hours=1))
+    head = make_article(headline="Glacier retreats", published_at=now - dt.timedelta(hours=2))
+    found = list(search_articles(Article.objects.published(), "glacier"))
+    assert found == [head, dek, body]
+
+
+# The page.
+
+
+@pytest.mark.django_db
+def test_search_page_lists_matches_with_marked_excerpts(client, corpus):
+    """Results show the matching passage with the words marked."""
+    response = client.get(SEARCH, {"q": "investors"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert corpus["markets"].headline in html
+    assert corpus["putin"].headline not in html
+    assert "<mark>Investors</mark>" in html
+    assert "Results for “investors”" in html
+    assert '<meta name="robots" content="noindex, follow">' in html
+
+
+@pytest.mark.django_db
+def test_no_query_lists_every_published_story_newest_first(client, corpus):
+    """The empty search page browses the archive."""
+    html = client.get(SEARCH).content.decode()
+    positions = [html.index(corpus[key].headline) for key in ("council", "markets", "putin")]
+    assert positions == sorted(positions)
+    assert "Draft: minister resigns" not in html
+
+
+@pytest.fixture
+def filtered(make_article, make_section, make_author):
+    world, sport = make_section(name="World"), make_section(name="Sport")
+    jane, omar = make_author(name="Jane Roe"), make_author(name="Omar Khan")
+    day = timezone.make_aware(dt.datetime(2024, 11, 4, 12))
+    return {
+        "world-jane": make_article(
+            section=world, authors=[jane], tags=["Russia"], published_at=day, headline="A1"
+        ),
+        "world-omar": make_article(
+            section=world,
+            authors=[omar],
+            tags=["Russia", "Trade"],
+            published_at=day - dt.timedelta(days=3),
+            headline="A2",
+        ),
+        "sport-jane": make_article(
+            section=sport,
+            authors=[jane, omar],
+            tags=["Football"],
+            published_at=day + dt.timedelta(days=2),
+            headline="A3",
+        ),
+        "draft": make_article(
+            section=world,
+            authors=[jane],
+            tags=["Russia"],
+            status=Article.Status.DRAFT,
+            headline="A4 draft",
+        ),
+    }
+
+
+def found_headlines(response):
+    return set(
+        re.findall(r'class="card__headline"><a href="[^"]+">([^<]+)</a>', response.content.decode())
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"section": "world"}, {"A1", "A2"}),
+        ({"section": "sport"}, {"A3"}),
+        ({"tag": "russia"}, {"A1", "A2"}),
+        ({"tag": "trade"}, {"A2"}),
+        ({"author": "jane-roe"}, {"A1", "A3"}),
+        ({"author": "omar-khan"}, {"A2", "A3"}),
+        ({"published_after": "2024-11-04"}, {"A1", "A3"}),
+        ({"published_before": "2024-11-04"}, {"A1", "A2"}),
+        ({"published_after": "2024-11-02", "published_before": "2024-11-05"}, {"A1"}),
+        ({"section": "world", "author": "jane-roe"}, {"A1"}),
+        ({"section": "world", "tag": "trade", "author": "omar-khan"}, {"A2"}),
+        ({"section": "sport", "tag": "russia"}, set()),
+        ({"sort": "oldest"}, {"A1", "A2", "A3"}),
+    ],
+)
+def test_filters_combine_and_never_show_drafts(client, filtered, params, expected):
+    """Section, tag, author and date range, alone or together; drafts never."""
+    response = client.get(SEARCH, params)
+    assert response.status_code == 200
+    assert found_headlines(response) == expected
+
+
+@pytest.mark.django_db
+def test_active_filters_are_shown_and_each_can_be_removed(client, filtered):
+    """Each active filter has a link that drops it and keeps the others (shareable URLs)."""
+    response = client.get(SEARCH, {"section": "world", "author": "jane-roe", "page": "1"})
+    active = response.context["active_filters"]
+    assert [(f["label"], f["value"]) for f in active] == [
+        ("Section", "World"),
+        ("Author", "Jane Roe"),
+    ]
+    by_name = {f["name"]: f["remove_url"] for f in active}
+    assert by_name["section"] == f"{SEARCH}?author=jane-roe"
+    assert by_name["author"] == f"{SEARCH}?section=world"
+    html = response.content.decode()
+    assert f'href="{SEARCH}?author=jane-roe"' in html
+    assert "Clear all filters" in html
+    # Following a removal link shows the wider result.
+    assert found_headlines(client.get(by_name["section"])) == {"A1", "A3"}
+
+
+@pytest.mark.django_db
+def test_sort_orders_results(client, filtered):
+    """Newest first by default, oldest first on request."""
+    html = client.get(SEARCH, {"sort": "oldest"}).content.decode()
+    assert html.index(">A2<") < html.index(">A1<") < html.index(">A3<")
+    html = client.get(SEARCH).content.decode()
+    assert html.index(">A3<") < html.index(">A1<") < html.index(">A2<")
+
+
+@pytest.mark.django_db
+def test_pagination_keeps_the_filters(client, make_article, make_section):
+    """Next-page links carry the search and filters."""
+    section = make_section(name="World")
+    for n in range(25):
+        make_article(section=section, headline=f"Glacier story {n}")
+    html = client.get(SEARCH, {"q": "glacier", "section": "world"}).content.decode()
+    assert 'href="/search/?q=glacier&amp;section=world&amp;page=2"' in html
+    second = client.get(SEARCH, {"q": "glacier", "section": "world", "page": 2})
+    assert second.status_code == 200 and len(found_headlines(second)) == 5
+
+
+@pytest.mark.django_db
+def test_search_page_query_count_does_not_grow(
+    client, make_article, make_section, make_author, django_assert_num_queries
+):
+    """Ten queries for a search with every filter, whether 1 story matches or 20.
+
+    Navigation; the section, tag and author each looked up and each listed in its menu; the
+    count, the page and its bylines.
+    """
+    section, author = make_section(name="World"), make_author(name="Jane")
+    params = {
+        "q": "glacier",
+        "section": "world",
+        "tag": "ice",
+        "author": "jane",
+        "published_after": "2000-01-01",
+    }
+    for expected in (1, 20):
+        while Article.objects.count() < expected:
+            make_article(
+                section=section,
+                authors=[author, make_author()],
+                tags=["ice", "snow"],
+                headline=f"Glacier {Article.objects.count()}",
+            )
+        with django_assert_num_queries(10):
+            response = client.get(SEARCH, params)
+        assert len(found_headlines(response)) == expected
+
+
+# Hostile input: a normal page, a 404 or a 400; never a 500; anything echoed is escaped.
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [
+        ({"page": "abc"}, 404),
+        ({"page": "999999"}, 404),
+        ({"page": "-1"}, 404),
+        ({"page": "0"}, 404),
+        ({"page": "1e9"}, 404),
+        ({"q": "x" * 10_000}, 400),
+        ({"q": "word " * 2000}, 400),
+        ({"q": "nul\x00byte"}, 400),
+        ({"section": "no-such-section"}, 400),
+        ({"tag": "no-such-tag"}, 400),
+        ({"author": "<script>"}, 400),
+        ({"published_after": "yesterday"}, 400),
+        ({"published_after": "2024-13-45"}, 400),
+        ({"published_after": "2024-11-05", "published_before": "2024-11-01"}, 400),
+        ({"sort": "DROP TABLE"}, 400),
+        ({"q": "' OR 1=1 --"}, 200),
+        ({"q": "'; DROP TABLE articles_article; --"}, 200),
+        ({"q": "a) OR (1=1"}, 200),
+        ({"q": "[(*+?\\"}, 200),
+        ({"q": "(((((a*)*)*)*)*"}, 200),
+        ({"q": '"unterminated phrase'}, 200),
+        ({"q": "-"}, 200),
+        ({"q": "ünïcödé 東京 🚀"}, 200),
+        ({"unknown": "value", "q": "putin"}, 200),
+    ],
+)
+def test_hostile_query_strings_never_500(client, corpus, params, status):
+    """Bad page numbers are 404s, values the form refuses 400s, odd text a normal page."""
+    response = client.get(SEARCH, params)
+    assert response.status_code == status
+    if status == 400:
+        assert "Please correct your search" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["abc", "999999", "-1", "0"])
+@pytest.mark.parametrize("name", ["articles:home", "articles:search"])
+def test_bad_page_numbers_on_lists(client, corpus, name, page):
+    """Home and search: a page number that is no page is a 404."""
+    assert client.get(reverse(name), {"page": page}).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "evil",
+    [
+        '<script>alert("x")</script>',
+        '"><img src=x onerror=alert(1)>',
+        "</title><script>alert(1)</script>",
+    ],
+)
+def test_echoed_text_is_escaped(client, corpus, evil):
+    """Whatever is typed comes back escaped: in the title, the heading, the field, the chips."""
+    for params, echoed in (
+        ({"q": evil}, True),
+        ({"q": evil * 40}, True),
+        ({"author": evil}, False),
+    ):
+        response = client.get(SEARCH, params)
+        html = response.content.decode()
+        assert response.status_code in (200, 400)
+        assert "<script>alert" not in html
+        assert "<img src=x" not in html
+        if echoed:
+            assert "&lt;" in html and escape(evil) in html
+
+
+@pytest.mark.django_db
+def test_too_long_query_says_why(client, corpus):
+    """The 400 page explains the limit instead of searching 10 KB of text."""
+    html = client.get(SEARCH, {"q": "x" * 10_000}).content.decode()
+    assert "Ensure this value has at most 200 characters" in html
+    assert 'aria-invalid="true"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("params", "folded"),
+    [({}, True), ({"q": "x"}, True), ({"section": "world"}, False), ({"sort": "oldest"}, False)],
+)
+def test_filters_fold_away_unless_in_use(client, filtered, params, folded):
+    """The filter fields sit in a <details> element, open when a filter is in use."""
+    html = client.get(SEARCH, params).content.decode()
+    assert ('<details class="search-form__more">' in html) is folded
+    assert ('<details class="search-form__more" open>' in html) is not folded
