@@ -13,6 +13,9 @@ from taggit.managers import TaggableManager
 
 from articles.sanitize import sanitize_body, to_plain_text
 
+# A summary cut from the body (when there is no dek) is at most this many words.
+SUMMARY_WORDS = 40
+
 
 class Section(models.Model):
     name = models.CharField(max_length=80, unique=True)
@@ -373,10 +376,11 @@ class Article(models.Model):
 
     @property
     def summary(self) -> str:
-        """The dek, or the start of the body for pages that came without one, as plain text."""
+        """The dek, or else the lede (the first paragraph), cut to 40 words only when longer."""
         if self.dek:
             return self.dek
-        return Truncator(to_plain_text(self.body)).words(40)
+        lede = to_plain_text(self.body.split("</p>", 1)[0])
+        return Truncator(lede).words(SUMMARY_WORDS)
 
     def record_view(self) -> int:
         """Count one read atomically in the database and return the new total."""

@@ -139,14 +139,14 @@ def test_opengraph_and_twitter_card(client, story):
 
 
 def test_story_without_photo_or_dek_uses_share_image_and_body(client, make_article):
-    """No photo: the site's share image; no dek: the start of the body, as plain text."""
+    """No photo: the site's share image; no dek: the lede paragraph, as plain text."""
     article = make_article(body="<p>First &amp; foremost.</p><p>Second paragraph.</p>")
     url, html = page(client, article)
     data = extract(html, url)
     og = data["opengraph"][0]
     assert og["og:image"] == ORIGIN + "/static/articles/share.png"
     assert node(data, "NewsArticle")["image"][0]["width"] == 1200
-    assert og["og:description"] == "First & foremost. Second paragraph."
+    assert og["og:description"] == "First & foremost."
     assert '<meta name="twitter:card" content="summary">' in html
 
 

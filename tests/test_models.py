@@ -156,3 +156,13 @@ def test_printed_credit(make_credit):
         "Kazan (Russia) / Reuters"
     )
     assert make_credit(place="", credit_line="Reuters-Yonhap").printed_credit == "Reuters-Yonhap"
+
+
+def test_summary_is_the_dek_else_the_lede(make_article):
+    """No dek: the first paragraph whole when short, cut to 40 words with an ellipsis when long."""
+    assert make_article(dek="The dek.", body="<p>Lede.</p>").summary == "The dek."
+    short = make_article(dek="", body="<p>A short lede.</p><p>Second paragraph.</p>")
+    assert short.summary == "A short lede."
+    long_lede = " ".join(f"word{n}" for n in range(60))
+    long = make_article(dek="", body=f"<p>{long_lede}</p>")
+    assert long.summary == " ".join(f"word{n}" for n in range(40)) + "…"
