@@ -5,3 +5,8 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
     verbose_name = "Newsroom content"
+
+    def ready(self):
+        from articles import caching
+
+        caching.connect_signals()

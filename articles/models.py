@@ -125,6 +125,29 @@ class ArticleQuerySet(models.QuerySet):
     def in_section(self, section):
         return self.filter(section=section)
 
+    def add_view(self, pk) -> int | None:
+        """Count one read of article ``pk`` in one atomic statement; return the new total.
+
+        ``UPDATE ... SET view_count = view_count + 1 ... RETURNING view_count``: concurrent reads
+        never lose a count and each gets its own number. Returns None when ``pk`` is not among
+        these articles (for example ``published().add_view(pk)`` of a draft).
+        """
+        query = self.filter(pk=pk).query
+        if len(query.alias_map) > 1:
+            raise ValueError("add_view() works on filters of the article table alone.")
+        compiler = query.get_compiler(self.db)
+        where, params = compiler.compile(query.where)
+        connection = compiler.connection
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        column = connection.ops.quote_name("view_count")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET {column} = {column} + 1 WHERE {where} RETURNING {column}",
+                params,
+            )
+            row = cursor.fetchone()
+        return row[0] if row else None
+
     def for_listing(self):
         """Everything a list of article cards shows, in a fixed number of queries."""
         return self.select_related("section", "lead_image").prefetch_related("authors")
@@ -245,8 +268,9 @@ class Article(models.Model):
 
     def record_view(self) -> int:
         """Count one read atomically in the database and return the new total."""
-        Article.objects.filter(pk=self.pk).update(view_count=F("view_count") + 1)
-        self.view_count += 1
+        counted = Article.objects.add_view(self.pk)
+        # The total other readers made too, not just this copy's count plus one.
+        self.view_count = counted if counted is not None else self.view_count + 1
         return self.view_count
 
     def rails(self) -> list[tuple[str, list["RelatedStory"]]]:

@@ -5,6 +5,7 @@ import itertools
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -17,6 +18,15 @@ FIRST_SEED = SEED_SOURCE / "000_beddb5d6a90416fb.txt"
 SECOND_SEED = SEED_SOURCE / "001_04566e01e1819b0d.txt"
 
 _counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(settings):
+    """Each test starts with an empty local-memory cache, whatever CACHE_URL says."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
+    }
+    cache.clear()
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from articles import caching
 from articles.importers.parser import PageError, ParsedCredit, ParsedPage
 from articles.models import (
     Article,
@@ -179,7 +180,13 @@ def save_parsed_article(*, parsed: ParsedPage, editorial: Editorial = Editorial(
     article.full_clean(validate_unique=False, validate_constraints=False)
     article.save()
 
-    _save_byline(article, parsed)
+    authors = _save_byline(article, parsed)
+    # Bylines are written in bulk, which sends no model signals: take the article off the cached
+    # pages of its authors' lists here (the article's own save has done the rest).
+    caching.invalidate(
+        [caching.article_token(article.pk)]
+        + [caching.AUTHOR_LIST.format(slug=author.slug) for author in authors]
+    )
     if editorial.tags is not None:
         article.tags.set(list(editorial.tags))
     linked = _save_rails(article, parsed, curated=editorial.related)
@@ -225,17 +232,19 @@ def _author(name: str, email: str = "") -> Author:
     return author
 
 
-def _save_byline(article: Article, parsed: ParsedPage) -> None:
+def _save_byline(article: Article, parsed: ParsedPage) -> list[Author]:
     signoff_slug = slugify(parsed.signoff_name)
     authors = [
         _author(name, parsed.signoff_email if slugify(name) == signoff_slug else "")
         for name in parsed.byline
     ]
     Byline.objects.filter(article=article).delete()
+    authors = list(dict.fromkeys(authors))
     Byline.objects.bulk_create(
         Byline(article=article, author=author, position=position)
-        for position, author in enumerate(dict.fromkeys(authors))
+        for position, author in enumerate(authors)
     )
+    return authors
 
 
 def _save_credit(
@@ -282,11 +291,11 @@ def _save_rails(article: Article, parsed: ParsedPage, *, curated: tuple[str, ...
 
 def link_related_headlines(article: Article) -> int:
     """Link headline-only rail entries to articles that now exist, in both directions."""
-    linked = (
-        RelatedStory.objects.filter(target__isnull=True, headline__iexact=article.headline)
-        .exclude(article=article)
-        .update(target=article)
-    )
+    citing = RelatedStory.objects.filter(
+        target__isnull=True, headline__iexact=article.headline
+    ).exclude(article=article)
+    citing_articles = set(citing.values_list("article_id", flat=True))
+    linked = citing.update(target=article) if citing_articles else 0
     unresolved = RelatedStory.objects.filter(article=article, target__isnull=True)
     headlines = {story.headline.casefold() for story in unresolved}
     if headlines:
@@ -296,4 +305,6 @@ def link_related_headlines(article: Article) -> int:
             .filter(headline__in=[story.headline for story in unresolved])
         ):
             linked += unresolved.filter(headline__iexact=other.headline).update(target=other)
+    # A queryset update sends no signals: the pages whose rails now link are refreshed here.
+    caching.invalidate(caching.article_token(pk) for pk in citing_articles | {article.pk})
     return linked
