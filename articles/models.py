@@ -235,6 +235,14 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = sanitize_body(self.body)
+        if not self._state.adding and not args and kwargs.get("update_fields") is None:
+            # Readers move the count all the time (add_view); an edit made on a copy loaded
+            # minutes ago must not write its stale number back over theirs.
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.attname != "view_count"
+            ]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

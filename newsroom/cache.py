@@ -41,7 +41,7 @@ class ResilientRedisCache(RedisCache):
             self._down_until = time.monotonic() + self.retry_after
         if first:  # one line per outage and pause, not one per request
             logger.warning(
-                "Redis cache unavailable (%s: %s); serving without it for %.0fs.",
+                "Redis cache unavailable (%s: %s); serving without it for %gs.",
                 operation,
                 error,
                 self.retry_after,

@@ -156,3 +156,26 @@ def test_printed_credit(make_credit):
         "Kazan (Russia) / Reuters"
     )
     assert make_credit(place="", credit_line="Reuters-Yonhap").printed_credit == "Reuters-Yonhap"
+
+
+def test_saving_an_old_copy_keeps_the_readers_count(make_article):
+    """An editor's save from a copy loaded before some reads does not lose those reads."""
+    article = make_article()
+    stale = Article.objects.get(pk=article.pk)
+    for _ in range(3):
+        Article.objects.add_view(article.pk)
+    stale.headline = "Edited headline"
+    stale.save()
+    article.refresh_from_db()
+    assert (article.headline, article.view_count) == ("Edited headline", 3)
+
+
+def test_add_view_counts_only_what_the_queryset_holds(make_article):
+    """published().add_view() returns the new total, or None for a draft, counting nothing."""
+    live = make_article()
+    draft = make_article(status=Article.Status.DRAFT)
+    assert Article.objects.published().add_view(live.pk) == 1
+    assert Article.objects.published().add_view(live.pk) == 2
+    assert Article.objects.published().add_view(draft.pk) is None
+    draft.refresh_from_db()
+    assert draft.view_count == 0

@@ -171,14 +171,18 @@ def save_parsed_article(*, parsed: ParsedPage, editorial: Editorial = Editorial(
         article.published_at = timezone.now()
     if editorial.editors_pick is not None:
         article.editors_pick = editorial.editors_pick
-    if parsed.view_count and parsed.view_count > article.view_count:
-        article.view_count = parsed.view_count
     section_name = parsed.section or editorial.section
     if section_name:
         article.section = _section(section_name)
     article.lead_image = _save_credit(parsed.credit, existing=article.lead_image)
     article.full_clean(validate_unique=False, validate_constraints=False)
     article.save()
+    if not created and parsed.view_count and parsed.view_count > article.view_count:
+        # save() leaves the live count alone; raising it to the page's figure is explicit.
+        Article.objects.filter(pk=article.pk, view_count__lt=parsed.view_count).update(
+            view_count=parsed.view_count
+        )
+        article.view_count = parsed.view_count
 
     authors = _save_byline(article, parsed)
     # Bylines are written in bulk, which sends no model signals: take the article off the cached
