@@ -127,8 +127,9 @@ def version_key(token: str) -> str:
     return f"pv:{token}"
 
 
-def new_version() -> str:
-    return os.urandom(6).hex()
+def new_version() -> int:
+    # A random integer: Django's Redis backend stores integers as they are, without pickling.
+    return int.from_bytes(os.urandom(6), "big")
 
 
 def page_cache_enabled() -> bool:
@@ -184,25 +185,43 @@ def _kept(name: str) -> bool:
 
 
 def invalidate(tokens: Iterable[str], *, schedule_changed: bool = False) -> None:
-    """Move the versions of ``tokens``: every cached page showing one of them is stale."""
-    tokens = sorted(set(tokens))
+    """Move the versions of ``tokens``: every cached page showing one of them is stale.
+
+    Inside a transaction this waits for the commit (a page re-rendered earlier would still read
+    the old rows) and makes one round trip for everything the transaction touched.
+    """
+    tokens = set(tokens)
     if not tokens:
         return
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _bump(tokens, schedule_changed)
+        return
+    pending = connection.__dict__.setdefault(_PENDING, {"tokens": set(), "schedule": False})
+    pending["tokens"] |= tokens
+    pending["schedule"] = pending["schedule"] or schedule_changed
+    # One callback per call, so that a rolled-back savepoint cannot drop the whole batch; the
+    # first one to run after the commit bumps everything and the others find nothing left.
+    transaction.on_commit(functools.partial(_flush, connection))
 
-    def bump():
-        # GENERATION first: a page render reading versions halfway through a non-atomic
-        # set_many (the local-memory cache) then sees the generation moved and stores nothing.
-        versions = {GENERATION: new_version()}
-        versions.update((version_key(token), new_version()) for token in tokens)
-        cache.set_many(versions, timeout=None)
-        if schedule_changed:
-            cache.delete(NEXT_PUBLICATION)
 
-    bump()
-    if transaction.get_connection().in_atomic_block:
-        # Again once the write is visible to other connections: a page rendered from the old
-        # rows between the first bump and the commit must not outlive the commit.
-        transaction.on_commit(bump)
+_PENDING = "page_cache_pending"
+
+
+def _flush(connection) -> None:
+    pending = connection.__dict__.pop(_PENDING, None)
+    if pending and pending["tokens"]:
+        _bump(pending["tokens"], pending["schedule"])
+
+
+def _bump(tokens: set[str], schedule_changed: bool) -> None:
+    # GENERATION first: a page render reading versions halfway through a non-atomic set_many
+    # (the local-memory cache) then sees the generation moved and stores nothing.
+    versions = {GENERATION: new_version()}
+    versions.update((version_key(token), new_version()) for token in sorted(tokens))
+    cache.set_many(versions, timeout=None)
+    if schedule_changed:
+        cache.delete(NEXT_PUBLICATION)
 
 
 def article_tokens(article: Article, *, with_relations: bool = True) -> set[str]:
@@ -356,7 +375,7 @@ class _Pending:
 
     policy: CachePolicy
     key: str | None = None  # None: not stored
-    generation: str | None = None
+    generation: int | None = None
     private: bool = False
     collected: set[str] = dataclasses.field(default_factory=set)
     reset: contextvars.Token | None = None
@@ -390,10 +409,13 @@ class PageCacheMiddleware:
             request._page_cache = _Pending(policy)
             return None
         key = page_key(request, policy)
-        found = cache.get_many([key, GENERATION])
+        # The versions this page depended on last time this process served it come in the same
+        # round trip, so a hit usually costs one.
+        known = _known_dependencies.get(key, ())
+        found = cache.get_many([key, GENERATION, *known])
         entry = found.get(key)
         if entry is not None:
-            response = _serve(request, entry)
+            response = _serve(request, key, entry, found)
             if response is not None:
                 return response
         pending = _Pending(policy, key=key, generation=found.get(GENERATION))
@@ -402,16 +424,43 @@ class PageCacheMiddleware:
         return None
 
 
-def _serve(request, entry: dict) -> HttpResponse | None:
+class _KnownDependencies:
+    """Per process: the version keys each cached page depended on, most recent pages kept."""
+
+    def __init__(self, size: int = 10_000):
+        self.size = size
+        self._keys: dict[str, tuple[str, ...]] = {}
+
+    def get(self, page: str, default=()):
+        return self._keys.get(page, default)
+
+    def remember(self, page: str, keys: tuple[str, ...]) -> None:
+        self._keys.pop(page, None)
+        self._keys[page] = keys
+        if len(self._keys) > self.size:
+            self._keys.pop(next(iter(self._keys)))
+
+
+_known_dependencies = _KnownDependencies()
+
+
+def _serve(request, key: str, entry: dict, found: dict) -> HttpResponse | None:
     """The cached page, if everything it showed is unchanged; None sends the request on."""
     versions = entry["versions"]
-    current = cache.get_many([version_key(token) for token in versions])
+    keys = tuple(version_key(token) for token in versions)
+    if _known_dependencies.get(key) == keys:
+        current = found
+    else:
+        current = cache.get_many(keys)
+        _known_dependencies.remember(key, keys)
     if any(current.get(version_key(token)) != version for token, version in versions.items()):
         return None
     if entry["count"] is None:
         content = entry["content"]
     else:
-        views = Article.objects.published().add_view(entry["count"])
+        # Any change to the article since it was cached has moved its version above, so the
+        # count goes straight to the row.
+        views = Article.objects.add_view(entry["count"])
         if views is None:  # unpublished or deleted a moment ago: let the view answer
             return None
         before, after = entry["content"]
@@ -527,21 +576,35 @@ def track(model: type[models.Model], tokens: Callable[[models.Model], Iterable[s
     post_delete.connect(_tracked_changed, sender=model, dispatch_uid=uid)
 
 
-def _tracked_changed(sender, instance, **kwargs):
+def _tracked_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        _fixture_loaded()
+        return
     invalidate(_TRACKED[sender](instance))
 
 
+def _fixture_loaded() -> None:
+    # loaddata writes raw rows whose relations may not be complete yet: every page shows the
+    # navigation, so moving its token takes every page out, once, when the load commits.
+    invalidate([SECTIONS], schedule_changed=True)
+
+
 def _article_saved(sender, instance, created, raw, **kwargs):
-    # A new article has no byline or tags yet (they arrive with their own signals), and
-    # loaddata's rows may not be complete until the end.
-    invalidate(article_tokens(instance, with_relations=not (created or raw)), schedule_changed=True)
+    if raw:
+        _fixture_loaded()
+        return
+    # A new article has no byline or tags yet; they arrive with their own signals.
+    invalidate(article_tokens(instance, with_relations=not created), schedule_changed=True)
 
 
 def _article_deleted(sender, instance, **kwargs):
     invalidate(article_tokens(instance), schedule_changed=True)
 
 
-def _byline_changed(sender, instance, **kwargs):
+def _byline_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        _fixture_loaded()
+        return
     cached_author = Byline.author.field.get_cached_value(instance, None)
     slug = (
         cached_author.slug
@@ -553,7 +616,10 @@ def _byline_changed(sender, instance, **kwargs):
     )
 
 
-def _tagged_item_changed(sender, instance, **kwargs):
+def _tagged_item_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        _fixture_loaded()
+        return
     if instance.content_type_id != ContentType.objects.get_for_model(Article).pk:
         return
     cached_tag = TaggedItem.tag.field.get_cached_value(instance, None)

@@ -146,7 +146,7 @@ def test_round_trip_on_real_redis(redis_cache):
     assert redis_cache.get("a") is None
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_page_cache_on_real_redis(redis_cache, client, make_article, django_assert_num_queries):
     """Miss, hit with only the view count query, then a fresh page after an edit."""
     article = make_article(headline="Cached in Redis")
@@ -160,3 +160,12 @@ def test_page_cache_on_real_redis(redis_cache, client, make_article, django_asse
     response = client.get(article.get_absolute_url())
     assert response["X-Page-Cache"] == "miss"
     assert "Corrected in Redis" in response.content.decode()
+
+
+def test_one_redis_client_is_reused(redis_cache):
+    """The backend keeps one redis.Redis per pool instead of building one per call."""
+    redis_cache.set("a", 1)
+    backend = redis_cache._cache
+    first = backend.get_client(write=True)
+    redis_cache.get("a")
+    assert backend.get_client(write=True) is first

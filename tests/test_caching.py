@@ -5,7 +5,9 @@ import threading
 
 import pytest
 from django.contrib.auth.models import Permission, User
-from django.db import connection
+from django.core.cache import caches
+from django.core.management import call_command
+from django.db import connection, transaction
 from django.test import Client
 from django.test.signals import template_rendered
 from django.urls import reverse
@@ -18,7 +20,8 @@ from articles.importers.parser import parse_article_page, read_page
 from articles.models import Article, RelatedStory
 from tests.conftest import FIRST_SEED
 
-pytestmark = pytest.mark.django_db
+# Pages are invalidated when a write commits, so these tests commit for real.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def get(client, url, **headers):
@@ -102,6 +105,22 @@ def test_list_pages_are_cached(client, story, name, django_assert_num_queries):
         response, html = get(client, url)
     assert outcome(response) == "hit"
     assert story.headline in html
+
+
+def test_a_repeated_hit_is_one_cache_round_trip(client, story, monkeypatch):
+    """Once a process has served a page, a hit reads the page and its versions in one go."""
+    client.get(story.get_absolute_url())
+    client.get(story.get_absolute_url())  # learns what the page depends on
+    calls = []
+    backend = type(caches["default"])
+    real_get_many = backend.get_many
+    monkeypatch.setattr(
+        backend,
+        "get_many",
+        lambda self, keys, **kw: calls.append(keys) or real_get_many(self, keys),
+    )
+    assert outcome(client.get(story.get_absolute_url())) == "hit"
+    assert len(calls) == 1
 
 
 def test_tracking_parameters_share_the_cached_article(client, story):
@@ -313,6 +332,55 @@ def test_import_refreshes_pages_whose_rails_now_link(
 def warm_and_read(client, url):
     warm(client, url)
     return client.get(url).content.decode()
+
+
+def test_invalidation_waits_for_the_commit(client, story):
+    """Until a transaction commits readers keep the cached page; right after, they get the edit."""
+    warm(client, story.get_absolute_url())
+    with transaction.atomic():
+        story.headline = "Harbour reopens, then closes again"
+        story.save()
+        assert outcome(client.get(story.get_absolute_url())) == "hit"
+    response, html = get(client, story.get_absolute_url())
+    assert outcome(response) == "miss"
+    assert "then closes again" in html
+
+
+def test_one_cache_round_trip_per_transaction(story, make_author, monkeypatch):
+    """However many rows a transaction touches, the cache is told once, after the commit."""
+    bumps = []
+    real_bump = caching._bump
+    monkeypatch.setattr(caching, "_bump", lambda *a: (bumps.append(a[0]), real_bump(*a)))
+    with transaction.atomic():
+        story.headline = "Many changes"
+        story.save()
+        story.tags.add("Tides", "Ships")
+        story.byline_set.create(author=make_author(name="New Hand"), position=9)
+        assert bumps == []
+    assert len(bumps) == 1
+    assert {caching.article_token(story.pk), "list:tag:tides", "list:author:new-hand"} <= bumps[0]
+
+
+def test_rolled_back_change_keeps_the_cache(client, story):
+    """A write that rolls back leaves the cached page in place."""
+    warm(client, story.get_absolute_url())
+    with pytest.raises(RuntimeError), transaction.atomic():
+        story.headline = "Never published"
+        story.save()
+        raise RuntimeError
+    response, html = get(client, story.get_absolute_url())
+    assert outcome(response) == "hit"
+    assert "Never published" not in html
+
+
+def test_loading_a_fixture_refreshes_every_page(client):
+    """loaddata writes raw rows; every cached page is refreshed once it commits."""
+    warm(client, reverse("articles:home"))
+    assert "No stories here yet" in client.get(reverse("articles:home")).content.decode()
+    call_command("loaddata", "seed", verbosity=0)
+    response, html = get(client, reverse("articles:home"))
+    assert outcome(response) == "miss"
+    assert "Putin Hosts North Korean Minister" in html
 
 
 def test_a_change_during_rendering_is_not_stored(client, story):

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Upper
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -294,21 +297,37 @@ def _save_rails(article: Article, parsed: ParsedPage, *, curated: tuple[str, ...
 
 
 def link_related_headlines(article: Article) -> int:
-    """Link headline-only rail entries to articles that now exist, in both directions."""
+    """Link headline-only rail entries to articles that now exist, in both directions.
+
+    Headlines match ignoring case. Both sides go through the database's UPPER(), which the
+    indexes on UPPER(headline) serve, so linking never scans every rail entry ever imported.
+    """
     citing = RelatedStory.objects.filter(
-        target__isnull=True, headline__iexact=article.headline
+        Exact(Upper("headline"), Upper(Value(article.headline))), target__isnull=True
     ).exclude(article=article)
     citing_articles = set(citing.values_list("article_id", flat=True))
     linked = citing.update(target=article) if citing_articles else 0
-    unresolved = RelatedStory.objects.filter(article=article, target__isnull=True)
-    headlines = {story.headline.casefold() for story in unresolved}
-    if headlines:
-        for other in (
+
+    unresolved = list(
+        RelatedStory.objects.filter(article=article, target__isnull=True)
+        .annotate(headline_upper=Upper("headline"))
+        .only("pk", "headline")
+    )
+    if unresolved:
+        others = dict(
             Article.objects.exclude(pk=article.pk)
-            .only("pk", "headline")
-            .filter(headline__in=[story.headline for story in unresolved])
-        ):
-            linked += unresolved.filter(headline__iexact=other.headline).update(target=other)
+            .annotate(headline_upper=Upper("headline"))
+            .filter(
+                headline_upper__in=[
+                    Upper(Value(headline)) for headline in {s.headline for s in unresolved}
+                ]
+            )
+            .values_list("headline_upper", "pk")
+        )
+        resolved = [story for story in unresolved if story.headline_upper in others]
+        for story in resolved:
+            story.target_id = others[story.headline_upper]
+        linked += RelatedStory.objects.bulk_update(resolved, ["target"])
     # A queryset update sends no signals: the pages whose rails now link are refreshed here.
     caching.invalidate(caching.article_token(pk) for pk in citing_articles | {article.pk})
     return linked
