@@ -49,7 +49,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.paginator import Page
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.http import HttpResponse
 from django.utils import timezone
@@ -460,7 +460,12 @@ def _serve(request, key: str, entry: dict, found: dict) -> HttpResponse | None:
     else:
         # Any change to the article since it was cached has moved its version above, so the
         # count goes straight to the row.
-        views = Article.objects.add_view(entry["count"])
+        try:
+            views = Article.objects.add_view(entry["count"])
+        except DatabaseError as error:
+            # The story can still be read while the database is away; this view goes uncounted.
+            logger.warning("View not counted, database unavailable: %s", error)
+            views = entry["views"]
         if views is None:  # unpublished or deleted a moment ago: let the view answer
             return None
         before, after = entry["content"]
@@ -545,6 +550,7 @@ def _store(request, response, pending: _Pending, etag: str, content: bytes, part
         "versions": {token: versions[version_key(token)] for token in tokens},
         "content": parts if parts is not None else content,
         "count": article.pk if pending.policy.count_views else None,
+        "views": article.view_count if pending.policy.count_views else None,
         "etag": etag,
         "content_type": response["Content-Type"],
     }

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that a page served from the cache still passes through everything above.
     "articles.caching.PageCacheMiddleware",
+    # Innermost, so that it sees the views' exceptions first.
+    "newsroom.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.cache import caches
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import OperationalError, ProgrammingError, connection, transaction
 from django.test import Client
 from django.test.signals import template_rendered
 from django.urls import reverse
@@ -17,7 +17,7 @@ from taggit.models import Tag
 from articles import caching
 from articles.importers.loader import read_sidecar, save_parsed_article
 from articles.importers.parser import parse_article_page, read_page
-from articles.models import Article, RelatedStory
+from articles.models import Article, ArticleQuerySet, RelatedStory
 from tests.conftest import FIRST_SEED
 
 # Pages are invalidated when a write commits, so these tests commit for real.
@@ -522,3 +522,46 @@ def test_concurrent_cached_views_lose_no_counts(make_article):
     assert sorted(seen) == list(range(2, 102))
     article.refresh_from_db()
     assert article.view_count == 101
+
+
+# --- Database outages ----------------------------------------------------------------------
+
+
+def test_cached_article_is_served_while_the_database_is_down(client, story, monkeypatch):
+    """A cached story is still read when the view count cannot be written; that view is lost."""
+    warm(client, story.get_absolute_url())
+
+    def unreachable(self, pk):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(ArticleQuerySet, "add_view", unreachable)
+    response, html = get(client, story.get_absolute_url())
+    assert response.status_code == 200
+    assert outcome(response) == "hit"
+    assert "Harbour reopens after storm" in html
+    assert "1 view<" in html  # the count as it was when the page was cached
+
+
+def test_uncached_page_is_a_503_while_the_database_is_down(client, db, monkeypatch):
+    """A page that needs the database answers 503 with Retry-After, not a 500."""
+
+    def unreachable(self):
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(ArticleQuerySet, "published", unreachable)
+    response = client.get(reverse("articles:home"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "no-store" in response["Cache-Control"]
+    assert "Back in a moment" in response.content.decode()
+
+
+def test_other_database_errors_stay_500s(db, monkeypatch):
+    """Only connection failures become 503s; a broken query is still a server error."""
+
+    def broken(self):
+        raise ProgrammingError("syntax error")
+
+    monkeypatch.setattr(ArticleQuerySet, "published", broken)
+    response = Client(raise_request_exception=False).get(reverse("articles:home"))
+    assert response.status_code == 500
