@@ -1,17 +1,38 @@
 """The newsroom's content: sections, authors, image credits, articles and related stories."""
 
+import functools
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.signals import setting_changed
 from django.db import connections, models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
-from django.urls import reverse
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 
 from articles.sanitize import sanitize_body
+
+
+@functools.lru_cache(maxsize=20_000)
+def _slug_url(viewname: str, slug: str, urlconf, script_prefix: str) -> str:
+    return reverse(viewname, kwargs={"slug": slug}, urlconf=urlconf)
+
+
+def slug_url(viewname: str, slug: str) -> str:
+    """reverse() of a slug URL, remembered: a page links dozens of articles, sections and
+    authors, and reverse() walks the URL patterns every time."""
+    return _slug_url(viewname, slug, get_urlconf(), get_script_prefix())
+
+
+@receiver(setting_changed)
+def _forget_urls(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        _slug_url.cache_clear()
 
 
 class Section(models.Model):
@@ -29,7 +50,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return slug_url("articles:section", self.slug)
 
 
 class Author(models.Model):
@@ -54,7 +75,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return slug_url("articles:author", self.slug)
 
 
 class ImageSource(models.Model):
@@ -273,7 +294,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return slug_url("articles:detail", self.slug)
 
     def clean(self):
         if self.status == self.Status.PUBLISHED and not self.published_at:

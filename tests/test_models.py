@@ -179,3 +179,13 @@ def test_add_view_counts_only_what_the_queryset_holds(make_article):
     assert Article.objects.published().add_view(draft.pk) is None
     draft.refresh_from_db()
     assert draft.view_count == 0
+
+
+def test_urls_are_remembered_but_follow_the_urlconf(make_article, settings):
+    """get_absolute_url() is reverse() remembered, and forgets when the URLconf changes."""
+    from django.urls import reverse
+
+    article = make_article(slug="a-story")
+    assert article.get_absolute_url() == reverse("articles:detail", kwargs={"slug": "a-story"})
+    settings.ROOT_URLCONF = "tests.urls_elsewhere"
+    assert article.get_absolute_url() == "/elsewhere/news/a-story/"
