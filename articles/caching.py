@@ -438,7 +438,10 @@ class _KnownDependencies:
         self._keys.pop(page, None)
         self._keys[page] = keys
         if len(self._keys) > self.size:
-            self._keys.pop(next(iter(self._keys)))
+            try:
+                self._keys.pop(next(iter(self._keys)))
+            except (RuntimeError, StopIteration, KeyError):
+                pass  # another thread changed it meanwhile; the next call trims
 
 
 _known_dependencies = _KnownDependencies()
@@ -465,7 +468,7 @@ def _serve(request, key: str, entry: dict, found: dict) -> HttpResponse | None:
         except DatabaseError as error:
             # The story can still be read while the database is away; this view goes uncounted.
             logger.warning("View not counted, database unavailable: %s", error)
-            views = entry["views"]
+            views = entry.get("views")
         if views is None:  # unpublished or deleted a moment ago: let the view answer
             return None
         before, after = entry["content"]

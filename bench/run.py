@@ -40,6 +40,7 @@ from bench.server import PROJECT_DIR, Gunicorn
 
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/newsroom_bench"
 DEFAULT_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
+STATIC_REFERENCE = "/static/articles/site.css"
 BENCH_SECRET = "bench-only-" + "x7Qp2Lm9Zr4Tw8Ks" * 4
 
 TARGETS = {
@@ -268,6 +269,27 @@ def load_runs(plan: Plan, urls: dict[str, str], counts: dict, scratch: Path) -> 
                         f"  {name:<8} {load.rps:8.1f} req/s  p50 {load.p50_ms:6.2f} ms  "
                         f"p99 {load.p99_ms:6.2f} ms  failed {load.failed}"
                     )
+                if cache == "cold":
+                    # The ceiling of this machine, server and client: a file WhiteNoise serves
+                    # without a view or a query.
+                    load = run_load(
+                        server.base_url + STATIC_REFERENCE,
+                        concurrency=plan.concurrency,
+                        duration=plan.duration,
+                        warmup=plan.warmup,
+                        processes=plan.processes,
+                    )
+                    runs.append(
+                        result_row(
+                            page="static file",
+                            cache=cache,
+                            workers=workers,
+                            load=load,
+                            queries_per_page=0,
+                            path=STATIC_REFERENCE,
+                        )
+                    )
+                    say(f"  {'static':<8} {load.rps:8.1f} req/s  p99 {load.p99_ms:6.2f} ms")
                 peaks = peak_rss_by_pid(server.process.pid)
                 master = peaks.pop(server.process.pid)
                 memory.append(
@@ -322,15 +344,21 @@ def import_run(plan: Plan, scratch: Path) -> dict:
 
 
 def check_targets(runs: list[dict], imported: dict | None) -> list[dict]:
+    pages = [r for r in runs if r["page"] != "static file"]
+
     def rps(page, cache, workers):
         return next(
             (
                 r["rps"]
-                for r in runs
+                for r in pages
                 if (r["page"], r["cache"], r["workers"]) == (page, cache, workers)
             ),
             None,
         )
+
+    def worst_p99(cache):
+        values = [r["p99_ms"] for r in pages if r["cache"] == cache]
+        return max(values) if values else None
 
     checks = [
         ("article page, cache off, 1 worker", "≥ 300 req/s", rps("article", "cold", 1), 300, "ge"),
@@ -341,10 +369,11 @@ def check_targets(runs: list[dict], imported: dict | None) -> list[dict]:
             2000,
             "ge",
         ),
+        ("p99 latency at 8 clients, cache on (worst page)", "< 50 ms", worst_p99("warm"), 50, "lt"),
         (
-            "p99 latency, every run at this concurrency",
+            "p99 latency at 8 clients, cache off (worst page)",
             "< 50 ms",
-            max((r["p99_ms"] for r in runs), default=None),
+            worst_p99("cold"),
             50,
             "lt",
         ),
