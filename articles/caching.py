@@ -506,7 +506,13 @@ def _finish(request, response, pending: _Pending):
         # The count changes on every view; the ETag is about everything else.
         stable = parts[0] + b"<!--views-->" + parts[1]
     etag = f'W/"{hashlib.md5(stable, usedforsecurity=False).hexdigest()}"'
-    stored = pending.key is not None and _store(request, response, pending, etag, content, parts)
+    try:
+        stored = pending.key is not None and _store(
+            request, response, pending, etag, content, parts
+        )
+    except DatabaseError as error:  # the page was rendered; only storing it needed the database
+        logger.warning("Page not cached, database unavailable: %s", error)
+        stored = False
     not_modified = get_conditional_response(request, etag=etag, response=response)
     if not_modified is not None:
         response = not_modified

@@ -195,7 +195,10 @@ class ArticleQuerySet(models.QuerySet):
             "tags",
             models.Prefetch(
                 "related_stories",
-                queryset=RelatedStory.objects.select_related("target", "target__section"),
+                # A rail shows its stories' headlines, not their bodies (kilobytes each).
+                queryset=RelatedStory.objects.select_related("target", "target__section").defer(
+                    "target__body"
+                ),
             ),
         )
 

@@ -565,3 +565,16 @@ def test_other_database_errors_stay_500s(db, monkeypatch):
     monkeypatch.setattr(ArticleQuerySet, "published", broken)
     response = Client(raise_request_exception=False).get(reverse("articles:home"))
     assert response.status_code == 500
+
+
+def test_a_page_is_still_served_when_storing_it_fails(client, story, monkeypatch):
+    """If the database drops while a rendered list page is being stored, the reader gets it."""
+
+    def unreachable():
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(caching, "next_publication", unreachable)
+    response = client.get(reverse("articles:home"))
+    assert response.status_code == 200
+    assert outcome(response) == "pass"
+    assert story.headline in response.content.decode()
