@@ -182,7 +182,12 @@ if AWS_STORAGE_BUCKET_NAME:
             f"{_endpoint.scheme}://*.{_endpoint.netloc}",
         ]
     else:
-        MEDIA_ORIGINS = ["https://*.amazonaws.com"]
+        # AWS itself: the bucket's own host names, not all of amazonaws.com.
+        MEDIA_ORIGINS = [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"]
+        if _s3["region_name"]:
+            MEDIA_ORIGINS.append(
+                f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{_s3['region_name']}.amazonaws.com"
+            )
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

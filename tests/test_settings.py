@@ -27,6 +27,7 @@ VARIABLES = [
     "AWS_STORAGE_BUCKET_NAME",
     "AWS_S3_ENDPOINT_URL",
     "AWS_S3_CUSTOM_DOMAIN",
+    "AWS_S3_REGION_NAME",
     "SECURE_SSL_REDIRECT",
     "SECURE_PROXY_SSL_HEADER",
     "SECURE_HSTS_PRELOAD",
@@ -171,6 +172,18 @@ def test_s3_compatible_endpoint_is_allowed_by_the_policy(monkeypatch):
         "'self'",
         "https://objects.news.example:9000",
         "https://*.objects.news.example:9000",
+    ]
+
+
+def test_aws_bucket_is_allowed_by_name_only(monkeypatch):
+    """On AWS the policy names the bucket's hosts, never all of amazonaws.com."""
+    values = settings_with(
+        monkeypatch, AWS_STORAGE_BUCKET_NAME="newsroom-media", AWS_S3_REGION_NAME="eu-west-1"
+    )
+    assert values["CONTENT_SECURITY_POLICY"]["img-src"] == [
+        "'self'",
+        "https://newsroom-media.s3.amazonaws.com",
+        "https://newsroom-media.s3.eu-west-1.amazonaws.com",
     ]
 
 
