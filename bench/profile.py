@@ -32,7 +32,6 @@ def main(argv: list[str] | None = None) -> int:
         SECURE_SSL_REDIRECT="0",
         CACHE_URL=DEFAULT_REDIS if args.cache == "on" else "dummy://",
         CACHE_KEY_PREFIX=f"bench-profile-{os.getpid()}",
-        # The templates link static files by their collected names; profile without them.
         DJANGO_SETTINGS_MODULE="newsroom.settings",
     )
     import django
@@ -42,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.test import Client
     from pyinstrument import Profiler
 
+    # Templates would look up collected, hashed static names; the profile needs none.
     settings.STORAGES["staticfiles"] = {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
     }
@@ -57,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.perf_counter() - started
     print(f"{args.path} cache {args.cache}: {1000 * elapsed / args.requests:.2f} ms per request")
     print(profiler.output_text(unicode=False, color=False, show_all=False))
+    if args.cache == "on":
+        from bench.run import clear_cache_prefix
+
+        clear_cache_prefix(DEFAULT_REDIS, os.environ["CACHE_KEY_PREFIX"])
     return 0
 
 
