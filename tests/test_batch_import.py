@@ -168,3 +168,14 @@ def test_batch_refuses_two_pages_of_one_article():
     parsed = parse_article_page(render_page(build_pages(1)[0]))
     with pytest.raises(ValueError):
         batch.save_parsed_batch([(parsed, Editorial()), (parsed, Editorial())])
+
+
+def test_empty_curated_headline_fails_its_page_alone(tmp_path):
+    """A sidecar naming an empty related headline fails that page, as one at a time would."""
+    paths = write_pages(tmp_path, 3)
+    paths[1].with_suffix(".toml").write_text('related = [""]\n')
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_articles", *paths, stdout=io.StringIO(), stderr=err)
+    assert f"{paths[1]}: not saved" in err.getvalue()
+    assert Article.objects.count() == 2
