@@ -28,7 +28,9 @@ Opting a page in
 Add its URL name to ``CACHED_PAGES`` with the lists it shows, e.g.
 ``"articles:feed": CachePolicy(lists=(LATEST,))``. A page whose response has no template
 context (a syndication feed) names what it shows with ``depends_on(...)`` while it renders, or
-relies on its lists alone. A new model shown on pages is wired with ``track(Model, tokens)``.
+relies on its lists alone. Any model with a foreign key to Article (a correction, a gallery
+image) refreshes that article's pages when a row is saved or deleted, with no wiring; another
+model shown on pages is wired with ``track(Model, tokens)``.
 """
 
 from __future__ import annotations
@@ -658,4 +660,23 @@ def connect_signals() -> None:
     track(Tag, lambda tag: [tag_token(tag.pk)])
     track(Section, lambda section: [SECTIONS])
     track(ImageCredit, lambda credit: [credit_token(credit.pk)])
-    track(RelatedStory, lambda story: [article_token(story.article_id)])
+    # Rails, and whatever else hangs off an article (corrections, galleries...), now or later.
+    for model, fields in article_children().items():
+        if model not in _TRACKED:
+            track(model, functools.partial(_articles_of, fields=fields))
+
+
+def article_children() -> dict[type[models.Model], list[str]]:
+    """Models with a foreign key to Article, and those keys' columns (bylines aside)."""
+    children: dict[type[models.Model], list[str]] = {}
+    for relation in Article._meta.related_objects:
+        model = relation.related_model
+        if model is Byline or not (relation.one_to_many or relation.one_to_one):
+            continue
+        children.setdefault(model, []).append(relation.field.attname)
+    return children
+
+
+def _articles_of(instance: models.Model, *, fields: list[str]) -> list[str]:
+    """The pages of the articles a child row points at: its article (and a rail's target)."""
+    return [article_token(getattr(instance, f)) for f in fields if getattr(instance, f)]

@@ -578,3 +578,10 @@ def test_a_page_is_still_served_when_storing_it_fails(client, story, monkeypatch
     assert response.status_code == 200
     assert outcome(response) == "pass"
     assert story.headline in response.content.decode()
+
+
+def test_anything_pointing_at_an_article_refreshes_it():
+    """Every model with a foreign key to Article is wired, so a new one (a correction) needs none."""
+    children = caching.article_children()
+    assert children[RelatedStory] == ["article_id", "target_id"]
+    assert all(model in caching._TRACKED for model in children)
