@@ -581,7 +581,7 @@ def test_a_page_is_still_served_when_storing_it_fails(client, story, monkeypatch
 
 
 def test_anything_pointing_at_an_article_refreshes_it():
-    """Every model with a foreign key to Article is wired, so a new one (a correction) needs none."""
+    """Each model with a foreign key to Article is wired; a new one needs nothing."""
     children = caching.article_children()
     assert children[RelatedStory] == ["article_id", "target_id"]
     assert all(model in caching._TRACKED for model in children)
