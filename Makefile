@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 ADDR ?= 127.0.0.1:8000
 SEED_BUILD_DB := $(CURDIR)/.seed-build.sqlite3
 
-.PHONY: install run test lint fixtures clean
+.PHONY: install run test lint fixtures clean bench faults
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,15 @@ fixtures: install
 	DATABASE_URL=sqlite:///$(SEED_BUILD_DB) $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=sqlite:///$(SEED_BUILD_DB) $(PY) manage.py build_seed_fixture
 	rm -f $(SEED_BUILD_DB)
+
+# The benchmark (bench/README.md): PostgreSQL database newsroom_bench, Redis, gunicorn on 127.0.0.1.
+bench: install
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	$(PY) -m bench.run
+
+# PostgreSQL restart and Redis loss under load, on private servers it starts and removes.
+faults: install
+	$(PY) -m bench.faults
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache $(SEED_BUILD_DB)

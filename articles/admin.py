@@ -784,7 +784,12 @@ class ArticleAdmin(VersionAdmin):
             if live is None:
                 raise Http404
             request._article_live = live
-            return super().revision_view(request, object_id, version_id, extra_context)
+            response = super().revision_view(request, object_id, version_id, extra_context)
+            # The restore rewrites the row from the revision, which holds no view count, and
+            # article saves never write the count; the row stays locked since the snapshot,
+            # so putting the snapshot's count back loses no reader's view.
+            Article.objects.filter(pk=live["pk"]).update(view_count=live["view_count"])
+            return response
 
 
 class _RollBack(Exception):

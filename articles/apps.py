@@ -23,3 +23,7 @@ class ArticlesConfig(AppConfig):
                 follow=("byline_set", "related_stories"),
                 exclude=("view_count", "lock_version", "correction_log"),
             )
+
+        from articles import caching
+
+        caching.connect_signals()

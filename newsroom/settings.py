@@ -6,6 +6,7 @@ environment variable with a safe local default (see the README's table).
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -55,6 +57,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that a page served from the cache still passes through everything above.
+    "articles.caching.PageCacheMiddleware",
+    # Innermost, so that it sees the views' exceptions first.
+    "newsroom.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -84,6 +90,46 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail a request quickly while the database is unreachable instead of hanging a worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+    )
+
+
+def cache_config(url: str) -> dict:
+    """CACHE_URL as a Django cache: redis://, rediss:// or unix:// (Redis), locmem://, dummy://."""
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {
+            # Django's own RedisCache, made to treat a Redis outage as cache misses.
+            "BACKEND": "newsroom.cache.ResilientRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("CACHE_SOCKET_TIMEOUT", "0.5")),
+                "socket_timeout": float(os.environ.get("CACHE_SOCKET_TIMEOUT", "0.5")),
+                "RETRY_AFTER": float(os.environ.get("CACHE_RETRY_AFTER", "5")),
+            },
+        }
+    if url in ("", "locmem://") or url.startswith("locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if url.startswith("dummy://"):
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(f"CACHE_URL: unsupported cache {url.split(':')[0]!r}.")
+
+
+CACHES = {
+    "default": {
+        **cache_config(os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")),
+        # Several sites (or a staging copy) can share one Redis without seeing each other's keys.
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+    }
+}
+# How long a cached page may live; invalidation usually replaces it sooner. 0 turns page
+# caching off (conditional GET still works).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# Cached pages are kept per release; by default a hash of the code and templates, so a deploy
+# never serves pages rendered by the previous one.
+PAGE_CACHE_RELEASE = os.environ.get("CACHE_RELEASE", "")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -98,17 +144,52 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
+        # Production serves collected files (collectstatic) with hashed names, gzip copies and
+        # far-future cache headers; development and tests read the app folders directly.
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Media in an S3-compatible bucket (AWS, MinIO, R2...) when a bucket is named; the credentials
+# come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the environment, read by boto3.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+MEDIA_ORIGINS: list[str] = []
+if AWS_STORAGE_BUCKET_NAME:
+    _s3 = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+        "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+        "location": os.environ.get("AWS_LOCATION", "media"),
+        # Public images get plain, cacheable URLs; set 1 for a private bucket (signed URLs).
+        "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3}
+    if _s3["custom_domain"]:
+        MEDIA_ORIGINS = [f"https://{_s3['custom_domain']}"]
+    elif _s3["endpoint_url"]:
+        _endpoint = urlsplit(_s3["endpoint_url"])
+        # Path-style (endpoint/bucket/...) or virtual-hosted (bucket.endpoint/...) URLs.
+        MEDIA_ORIGINS = [
+            f"{_endpoint.scheme}://{_endpoint.netloc}",
+            f"{_endpoint.scheme}://*.{_endpoint.netloc}",
+        ]
+    else:
+        # AWS itself: the bucket's own host names, not all of amazonaws.com.
+        MEDIA_ORIGINS = [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"]
+        if _s3["region_name"]:
+            MEDIA_ORIGINS.append(
+                f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{_s3['region_name']}.amazonaws.com"
+            )
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -120,6 +201,37 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # limit is checked from the header before any decoding, so a decompression bomb is never loaded.
 NEWSROOM_IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", 20 * 1024 * 1024))
 NEWSROOM_IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", 50_000_000))
+
+# Production security. Every switch follows DEBUG and can be set on its own.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Behind a proxy that terminates TLS: the header it sets and its value for HTTPS, e.g.
+# "HTTP_X_FORWARDED_PROTO,https"; Django then sees those requests as secure (no redirect loop).
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = tuple(env_list("SECURE_PROXY_SSL_HEADER", ""))
+    if len(SECURE_PROXY_SSL_HEADER) != 2:
+        raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER is 'HTTP_HEADER_NAME,value'.")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = os.environ.get("REFERRER_POLICY", "strict-origin-when-cross-origin")
+X_FRAME_OPTIONS = "DENY"
+
+# Only the site's own scripts, styles and images (plus the media bucket, when there is one).
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", *MEDIA_ORIGINS, *env_list("CSP_IMG_SRC", "")],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+if SECURE_SSL_REDIRECT:
+    CONTENT_SECURITY_POLICY["upgrade-insecure-requests"] = []
+CONTENT_SECURITY_POLICY_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
 
 # Editorial identity used in page metadata and sign-offs.
 NEWSROOM_SITE_NAME = os.environ.get("SITE_NAME", "Newsroom")

@@ -1,9 +1,18 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon, such as the admin's."""
+    return HttpResponsePermanentRedirect(static_url("articles/favicon.svg"))
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
 ]

@@ -5,6 +5,7 @@ import itertools
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -17,6 +18,15 @@ FIRST_SEED = SEED_SOURCE / "000_beddb5d6a90416fb.txt"
 SECOND_SEED = SEED_SOURCE / "001_04566e01e1819b0d.txt"
 
 _counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(settings):
+    """Each test starts with an empty local-memory cache, whatever CACHE_URL says."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
+    }
+    cache.clear()
 
 
 @pytest.fixture
@@ -92,3 +102,14 @@ def png_bytes():
     buffer = BytesIO()
     Image.new("RGB", (40, 30), "#a3001b").save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+@pytest.fixture
+def warm_navigation(db):
+    """Read the header's sections into the cache, as any earlier page of a running site has.
+
+    Call it after the test's sections exist: a page measured next then pays only for itself.
+    """
+    from articles.caching import navigation_sections
+
+    return navigation_sections

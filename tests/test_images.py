@@ -254,7 +254,7 @@ def test_small_png_with_alpha_keeps_png_fallback():
 
 
 def test_article_page_serves_srcset_sizes_and_dimensions(
-    client, make_article, django_assert_max_num_queries
+    client, make_article, warm_navigation, django_assert_max_num_queries
 ):
     """The figure has <picture> with WebP srcset, a fallback srcset, sizes, width and height,
     within the page's query budget."""
@@ -262,6 +262,7 @@ def test_article_page_serves_srcset_sizes_and_dimensions(
     credit.image.save("h.jpg", ContentFile(jpeg_bytes((1500, 1000))), save=False)
     credit.save()
     article = make_article(lead_image=credit)
+    warm_navigation()
     with django_assert_max_num_queries(6):
         html = client.get(article.get_absolute_url()).content.decode()
     figure = html[html.index("<figure") : html.index("</figure>")]

@@ -166,3 +166,17 @@ def test_bad_sidecar_is_a_page_error(tmp_path, content, message):
     with pytest.raises(PageError, match=message) as caught:
         read_sidecar(page)
     assert "page.toml" in str(caught.value)
+
+
+def test_reimport_raises_the_count_to_the_pages_figure_but_never_lowers_it():
+    """A page's higher view figure is kept on re-import; live reads above it are not undone."""
+    page = "Counted story\n\nJane Roe Views {views}\n\nFirst paragraph.\n\nJane Roe\njane@x.org\n"
+    article = save_parsed_article(parsed=parse_article_page(page.format(views="10"))).article
+    save_parsed_article(parsed=parse_article_page(page.format(views="1,204")))
+    article.refresh_from_db()
+    assert article.view_count == 1204
+    for _ in range(5):
+        Article.objects.add_view(article.pk)
+    save_parsed_article(parsed=parse_article_page(page.format(views="1,204")))
+    article.refresh_from_db()
+    assert article.view_count == 1209

@@ -166,3 +166,36 @@ def test_summary_is_the_dek_else_the_lede(make_article):
     long_lede = " ".join(f"word{n}" for n in range(60))
     long = make_article(dek="", body=f"<p>{long_lede}</p>")
     assert long.summary == " ".join(f"word{n}" for n in range(40)) + "…"
+
+
+def test_saving_an_old_copy_keeps_the_readers_count(make_article):
+    """An editor's save from a copy loaded before some reads does not lose those reads."""
+    article = make_article()
+    stale = Article.objects.get(pk=article.pk)
+    for _ in range(3):
+        Article.objects.add_view(article.pk)
+    stale.headline = "Edited headline"
+    stale.save()
+    article.refresh_from_db()
+    assert (article.headline, article.view_count) == ("Edited headline", 3)
+
+
+def test_add_view_counts_only_what_the_queryset_holds(make_article):
+    """published().add_view() returns the new total, or None for a draft, counting nothing."""
+    live = make_article()
+    draft = make_article(status=Article.Status.DRAFT)
+    assert Article.objects.published().add_view(live.pk) == 1
+    assert Article.objects.published().add_view(live.pk) == 2
+    assert Article.objects.published().add_view(draft.pk) is None
+    draft.refresh_from_db()
+    assert draft.view_count == 0
+
+
+def test_urls_are_remembered_but_follow_the_urlconf(make_article, settings):
+    """get_absolute_url() is reverse() remembered, and forgets when the URLconf changes."""
+    from django.urls import reverse
+
+    article = make_article(slug="a-story")
+    assert article.get_absolute_url() == reverse("articles:detail", kwargs={"slug": "a-story"})
+    settings.ROOT_URLCONF = "tests.urls_elsewhere"
+    assert article.get_absolute_url() == "/elsewhere/news/a-story/"

@@ -13,9 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Upper
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.text import slugify
 
+from articles import caching
 from articles.importers.parser import PageError, ParsedCredit, ParsedPage
 from articles.models import (
     Article,
@@ -170,16 +174,26 @@ def save_parsed_article(*, parsed: ParsedPage, editorial: Editorial = Editorial(
         article.published_at = timezone.now()
     if editorial.editors_pick is not None:
         article.editors_pick = editorial.editors_pick
-    if parsed.view_count and parsed.view_count > article.view_count:
-        article.view_count = parsed.view_count
     section_name = parsed.section or editorial.section
     if section_name:
         article.section = _section(section_name)
     article.lead_image = _save_credit(parsed.credit, existing=article.lead_image)
     article.full_clean(validate_unique=False, validate_constraints=False)
     article.save()
+    if not created and parsed.view_count and parsed.view_count > article.view_count:
+        # save() leaves the live count alone; raising it to the page's figure is explicit.
+        Article.objects.filter(pk=article.pk, view_count__lt=parsed.view_count).update(
+            view_count=parsed.view_count
+        )
+        article.view_count = parsed.view_count
 
-    _save_byline(article, parsed)
+    authors = _save_byline(article, parsed)
+    # Bylines are written in bulk, which sends no model signals: take the article off the cached
+    # pages of its authors' lists here (the article's own save has done the rest).
+    caching.invalidate(
+        [caching.article_token(article.pk)]
+        + [caching.AUTHOR_LIST.format(slug=author.slug) for author in authors]
+    )
     if editorial.tags is not None:
         article.tags.set(list(editorial.tags))
     linked = _save_rails(article, parsed, curated=editorial.related)
@@ -225,17 +239,19 @@ def _author(name: str, email: str = "") -> Author:
     return author
 
 
-def _save_byline(article: Article, parsed: ParsedPage) -> None:
+def _save_byline(article: Article, parsed: ParsedPage) -> list[Author]:
     signoff_slug = slugify(parsed.signoff_name)
     authors = [
         _author(name, parsed.signoff_email if slugify(name) == signoff_slug else "")
         for name in parsed.byline
     ]
     Byline.objects.filter(article=article).delete()
+    authors = list(dict.fromkeys(authors))
     Byline.objects.bulk_create(
         Byline(article=article, author=author, position=position)
-        for position, author in enumerate(dict.fromkeys(authors))
+        for position, author in enumerate(authors)
     )
+    return authors
 
 
 def _save_credit(
@@ -281,19 +297,37 @@ def _save_rails(article: Article, parsed: ParsedPage, *, curated: tuple[str, ...
 
 
 def link_related_headlines(article: Article) -> int:
-    """Link headline-only rail entries to articles that now exist, in both directions."""
-    linked = (
-        RelatedStory.objects.filter(target__isnull=True, headline__iexact=article.headline)
-        .exclude(article=article)
-        .update(target=article)
+    """Link headline-only rail entries to articles that now exist, in both directions.
+
+    Headlines match ignoring case. Both sides go through the database's UPPER(), which the
+    indexes on UPPER(headline) serve, so linking never scans every rail entry ever imported.
+    """
+    citing = RelatedStory.objects.filter(
+        Exact(Upper("headline"), Upper(Value(article.headline))), target__isnull=True
+    ).exclude(article=article)
+    citing_articles = set(citing.values_list("article_id", flat=True))
+    linked = citing.update(target=article) if citing_articles else 0
+
+    unresolved = list(
+        RelatedStory.objects.filter(article=article, target__isnull=True)
+        .annotate(headline_upper=Upper("headline"))
+        .only("pk", "headline")
     )
-    unresolved = RelatedStory.objects.filter(article=article, target__isnull=True)
-    headlines = {story.headline.casefold() for story in unresolved}
-    if headlines:
-        for other in (
+    if unresolved:
+        others = dict(
             Article.objects.exclude(pk=article.pk)
-            .only("pk", "headline")
-            .filter(headline__in=[story.headline for story in unresolved])
-        ):
-            linked += unresolved.filter(headline__iexact=other.headline).update(target=other)
+            .annotate(headline_upper=Upper("headline"))
+            .filter(
+                headline_upper__in=[
+                    Upper(Value(headline)) for headline in {s.headline for s in unresolved}
+                ]
+            )
+            .values_list("headline_upper", "pk")
+        )
+        resolved = [story for story in unresolved if story.headline_upper in others]
+        for story in resolved:
+            story.target_id = others[story.headline_upper]
+        linked += RelatedStory.objects.bulk_update(resolved, ["target"])
+    # A queryset update sends no signals: the pages whose rails now link are refreshed here.
+    caching.invalidate(caching.article_token(pk) for pk in citing_articles | {article.pk})
     return linked

@@ -1,15 +1,34 @@
+import re
 from urllib.parse import quote, urlencode
 
 from django import template
 from django.conf import settings
+from django.template.defaultfilters import pluralize
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from articles import metadata
 from articles.search import highlight
 
 register = template.Library()
+
+# The article page's view count, marked so that a cached copy of the page can have the fresh
+# number put in (articles/caching.py); the first match on the page is the one in its header.
+VIEW_COUNT_SLOT = re.compile(r'<span class="views" data-view-count>[^<]*</span>')
+
+
+def render_view_count(count: int) -> str:
+    return format_html(
+        '<span class="views" data-view-count>{} view{}</span>', count, pluralize(count)
+    )
+
+
+@register.simple_tag
+def view_count(article):
+    """The "N views" label of the article page (one template for cached and fresh pages)."""
+    return render_view_count(article.view_count)
 
 
 @register.simple_tag(takes_context=True)

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 
+from articles.importers.batch import identity, save_parsed_batch
 from articles.importers.loader import (
     Editorial,
     parse_published_at,
@@ -12,6 +13,9 @@ from articles.importers.loader import (
 )
 from articles.importers.parser import PageError, parse_article_page, read_page
 from articles.models import Article
+
+# Pages written together in one transaction with bulk queries (see importers/batch.py).
+BATCH_SIZE = 200
 
 
 class DryRunRollback(Exception):
@@ -55,23 +59,27 @@ class Command(BaseCommand):
         defaults = Editorial(status=status, published_at=run_published_at, section=section)
 
         counts = {"created": 0, "updated": 0, "failed": 0}
+        batch: list[tuple[Path, object, Editorial | None]] = []
+        seen: set[tuple[str, str]] = set()
         for path in paths:
             try:
                 parsed = parse_article_page(read_page(path))
                 editorial = read_sidecar(path).merged_over(defaults)
-                result = self._save(parsed, editorial, dry_run=dry_run)
             except PageError as error:
-                counts["failed"] += 1
-                self.stderr.write(self.style.ERROR(f"{path}: {error}"))
+                batch.append((path, error, None))
                 continue
-            except (ValidationError, DatabaseError) as error:
-                counts["failed"] += 1
-                self.stderr.write(self.style.ERROR(f"{path}: not saved: {_describe(error)}"))
-                continue
-            action = "created" if result.created else "updated"
-            counts[action] += 1
-            verb = f"would be {action}" if dry_run else action
-            self.stdout.write(f"{path}: {verb} {result.article.slug}")
+            key = identity(parsed, editorial)
+            # A page that comes back in the same run updates what the first one made, so the
+            # batch holding the first is written before it.
+            if key in seen or (key[0] and ("", key[1]) in seen):
+                self._write_batch(batch, counts, dry_run=dry_run)
+                batch, seen = [], set()
+            seen.add(key)
+            batch.append((path, parsed, editorial))
+            if len(batch) >= BATCH_SIZE:
+                self._write_batch(batch, counts, dry_run=dry_run)
+                batch, seen = [], set()
+        self._write_batch(batch, counts, dry_run=dry_run)
 
         prefix = "Dry run, nothing written: " if dry_run else ""
         summary = (
@@ -81,6 +89,36 @@ class Command(BaseCommand):
         if counts["failed"]:
             raise CommandError(summary, returncode=1)
         self.stdout.write(self.style.SUCCESS(summary))
+
+    def _write_batch(self, batch, counts, *, dry_run):
+        """Save a batch's pages and report each, in the order they were given."""
+        pages = [(parsed, editorial) for _, parsed, editorial in batch if editorial is not None]
+        results = None
+        if pages and not dry_run:
+            try:
+                results = iter(save_parsed_batch(pages))
+            except DatabaseError:
+                # Rolled back as a whole: page by page, each file gets its own error.
+                results = None
+        for path, parsed, editorial in batch:
+            if editorial is None:
+                counts["failed"] += 1
+                self.stderr.write(self.style.ERROR(f"{path}: {parsed}"))
+                continue
+            try:
+                result = next(results) if results is not None else None
+                if isinstance(result, Exception):
+                    raise result
+                if result is None:
+                    result = self._save(parsed, editorial, dry_run=dry_run)
+            except (ValidationError, DatabaseError) as error:
+                counts["failed"] += 1
+                self.stderr.write(self.style.ERROR(f"{path}: not saved: {_describe(error)}"))
+                continue
+            action = "created" if result.created else "updated"
+            counts[action] += 1
+            verb = f"would be {action}" if dry_run else action
+            self.stdout.write(f"{path}: {verb} {result.article.slug}")
 
     def _save(self, parsed, editorial, *, dry_run):
         if not dry_run:
