@@ -112,6 +112,15 @@ CACHED_PAGES: dict[str, CachePolicy] = {
     # The article page ignores its query string: a shared link's ?utm_source=... or ?fbclid=...
     # must not make a viral story miss the cache on every click.
     "articles:detail": CachePolicy(count_views=True, query_params=()),
+    # Feed readers poll all day; each feed also names its stories while it renders.
+    "articles:feed": CachePolicy(lists=(LATEST,)),
+    "articles:feed_atom": CachePolicy(lists=(LATEST,)),
+    "articles:section_feed": CachePolicy(lists=(SECTION_LIST,)),
+    "articles:section_feed_atom": CachePolicy(lists=(SECTION_LIST,)),
+    "articles:author_feed": CachePolicy(lists=(AUTHOR_LIST,)),
+    "articles:author_feed_atom": CachePolicy(lists=(AUTHOR_LIST,)),
+    "articles:tag_feed": CachePolicy(lists=(TAG_LIST,)),
+    "articles:tag_feed_atom": CachePolicy(lists=(TAG_LIST,)),
 }
 
 # Added by newsletters, social networks and ad platforms; they never change a page.

@@ -17,6 +17,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from taggit.models import Tag
 
+from articles.caching import depends_on
 from articles.models import Article, Author, Section
 
 FEED_SIZE = 30
@@ -82,12 +83,15 @@ class ArticleFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj):
-        return (
+        items = list(
             self.articles(obj)
             .select_related("section", "lead_image")
             .prefetch_related("tags")
             .for_listing()[:FEED_SIZE]
         )
+        # A cached feed is refreshed when any story, author, tag or photo in it changes.
+        depends_on(items)
+        return items
 
     def title(self, obj):
         return self.site_name

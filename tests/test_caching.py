@@ -613,3 +613,41 @@ def test_anything_pointing_at_an_article_refreshes_it():
     children = caching.article_children()
     assert children[RelatedStory] == ["article_id", "target_id"]
     assert all(model in caching._TRACKED for model in children)
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [
+        ("articles:feed", {}),
+        ("articles:feed_atom", {}),
+        ("articles:section_feed", {"slug": "SECTION"}),
+        ("articles:author_feed_atom", {"slug": "jane-roe"}),
+        ("articles:tag_feed", {"slug": "storms"}),
+    ],
+)
+def test_feeds_are_cached_and_refreshed_by_their_stories(
+    client, story, name, kwargs, django_assert_num_queries
+):
+    """Feeds are served from the cache; editing a story in one brings the edit next time."""
+    kwargs = {
+        key: story.section.slug if value == "SECTION" else value for key, value in kwargs.items()
+    }
+    url = reverse(name, kwargs=kwargs)
+    assert outcome(client.get(url)) == "miss"
+    with django_assert_num_queries(0):
+        response, body = get(client, url)
+    assert outcome(response) == "hit" and story.headline in body
+    story.headline = "Harbour reopens a day early"
+    story.save()
+    response, body = get(client, url)
+    assert outcome(response) == "miss" and "Harbour reopens a day early" in body
+
+
+def test_author_rename_refreshes_the_feed(client, story):
+    """A feed names each story's authors, so renaming one refreshes it."""
+    url = reverse("articles:feed")
+    warm(client, url)
+    author = story.authors.get(slug="jane-roe")
+    author.name = "Jane Roe-Smith"
+    author.save()
+    assert "Jane Roe-Smith" in client.get(url).content.decode()
