@@ -180,3 +180,24 @@ def test_reimport_raises_the_count_to_the_pages_figure_but_never_lowers_it():
     save_parsed_article(parsed=parse_article_page(page.format(views="1,204")))
     article.refresh_from_db()
     assert article.view_count == 1209
+
+
+def test_rail_positions_count_across_the_page():
+    """Positions run 0, 1, 2... over the whole page, so ordering by position keeps each rail's
+    stories together and the rails in the page's order (as the admin's inline lists them)."""
+    article = save_parsed_article(
+        parsed=parsed(FIRST_SEED), editorial=Editorial(related=("Some other story",))
+    ).article
+    stories = list(article.related_stories.order_by("position"))
+    assert [story.position for story in stories] == list(range(len(stories)))
+    rails_in_order = [name for name in dict.fromkeys(story.rail for story in stories)]
+    assert rails_in_order == [
+        "Related Stories",
+        "Latest Stories",
+        "You May Also Like",
+        "Popular Now",
+        "Must-Reads",
+    ]
+    # Each rail's stories are contiguous.
+    runs = [story.rail for story in stories]
+    assert sum(1 for a, b in zip(runs, runs[1:], strict=False) if a != b) == 4

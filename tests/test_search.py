@@ -397,3 +397,20 @@ def test_filters_fold_away_unless_in_use(client, filtered, params, folded):
     html = client.get(SEARCH, params).content.decode()
     assert ('<details class="search-form__more">' in html) is folded
     assert ('<details class="search-form__more" open>' in html) is not folded
+
+
+@pytest.mark.django_db
+def test_search_document_is_indexed_on_postgresql():
+    """PostgreSQL keeps a GIN index on the weighted search document, so a search reads the
+    index instead of computing every article's text vector."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the full-text index exists on PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'article_search_document'"
+        )
+        (definition,) = cursor.fetchone()
+    assert "USING gin" in definition
+    assert "setweight(to_tsvector('english'::regconfig" in definition

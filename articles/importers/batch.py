@@ -22,9 +22,10 @@ from taggit.models import Tag, TaggedItem
 
 from articles import caching
 from articles.importers.loader import (
-    CURATED_RAIL,
     Editorial,
     ImportResult,
+    new_rail_stories,
+    page_rails,
 )
 from articles.importers.parser import ParsedPage
 from articles.models import (
@@ -131,12 +132,8 @@ def _save(pages: list[_Page]) -> list[ImportResult | ValidationError]:
         article.updated_at = now
         if _section_name(page):
             article.section = sections[slugify(_section_name(page))]
-        page.rails = _rails(parsed, editorial)
-        page.stories = [
-            RelatedStory(rail=name, position=position, headline=headline, section_label=label)
-            for name, items in page.rails
-            for position, (headline, label) in enumerate(items)
-        ]
+        page.rails = page_rails(parsed, curated=editorial.related)
+        page.stories = new_rail_stories(page.rails)
         try:
             # Foreign keys are set from rows just read or written, so they are not re-checked.
             article.full_clean(
@@ -368,17 +365,6 @@ def _save_tags(pages: list[_Page]) -> set[str]:
     TaggedItem.objects.filter(pk__in=stale).delete()
     TaggedItem.objects.bulk_create(new)
     return tokens
-
-
-def _rails(parsed: ParsedPage, editorial: Editorial) -> list[tuple[str, list[tuple[str, str]]]]:
-    rails: list[tuple[str, list[tuple[str, str]]]] = []
-    if editorial.related:
-        rails.append((CURATED_RAIL, [(headline, "") for headline in editorial.related]))
-    rails += [
-        (rail.name, [(item.headline, item.section_label) for item in rail.items])
-        for rail in parsed.rails
-    ]
-    return rails
 
 
 def _save_rails(pages: list[_Page]) -> set[str]:

@@ -271,23 +271,39 @@ def _save_credit(
     return image_credit
 
 
-def _save_rails(article: Article, parsed: ParsedPage, *, curated: tuple[str, ...]) -> int:
-    """Replace the rails this page carries; keep rails an editor added that the page lacks."""
-    rails: list[tuple[str, list[tuple[str, str]]]] = []
+Rails = list[tuple[str, list[tuple[str, str]]]]
+
+
+def page_rails(parsed: ParsedPage, *, curated: tuple[str, ...]) -> Rails:
+    """The rails an import writes: the desk's curated headlines first, then the page's rails."""
+    rails: Rails = []
     if curated:
         rails.append((CURATED_RAIL, [(headline, "") for headline in curated]))
     rails += [
         (rail.name, [(item.headline, item.section_label) for item in rail.items])
         for rail in parsed.rails
     ]
-    RelatedStory.objects.filter(article=article, rail__in=[name for name, _ in rails]).delete()
-    stories = [
+    return rails
+
+
+def new_rail_stories(rails: Rails, *, article: Article | None = None) -> list[RelatedStory]:
+    """Unsaved rail entries, numbered across the whole page so that ordering by position
+    keeps the rails in the page's order, each rail's stories together."""
+    return [
         RelatedStory(
             article=article, rail=name, position=position, headline=headline, section_label=label
         )
-        for name, items in rails
-        for position, (headline, label) in enumerate(items)
+        for position, (name, headline, label) in enumerate(
+            (name, headline, label) for name, items in rails for headline, label in items
+        )
     ]
+
+
+def _save_rails(article: Article, parsed: ParsedPage, *, curated: tuple[str, ...]) -> int:
+    """Replace the rails this page carries; keep rails an editor added that the page lacks."""
+    rails = page_rails(parsed, curated=curated)
+    RelatedStory.objects.filter(article=article, rail__in=[name for name, _ in rails]).delete()
+    stories = new_rail_stories(rails, article=article)
     for story in stories:
         story.full_clean(
             exclude=["article", "target"], validate_unique=False, validate_constraints=False
