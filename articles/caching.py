@@ -347,9 +347,12 @@ class _Shown:
 
     def _article(self, article: Article) -> None:
         self.tokens.add(article_token(article.pk))
-        if article.lead_image_id:
-            self.tokens.add(credit_token(article.lead_image_id))
-        if article.is_scheduled():
+        # Read only what the page loaded: a deferred field (a list built with only()) would
+        # cost a query per article, and a page cannot show what it did not load.
+        loaded = article.__dict__
+        if loaded.get("lead_image_id"):
+            self.tokens.add(credit_token(loaded["lead_image_id"]))
+        if "status" in loaded and "published_at" in loaded and article.is_scheduled():
             self._changes_at(article.published_at)
         prefetched = getattr(article, "_prefetched_objects_cache", {})
         for author in prefetched.get("authors", ()):

@@ -351,6 +351,13 @@ class Article(models.Model):
                 condition=Q(status="published"),
                 name="article_published_newest",
             ),
+            # The home page's section blocks rank each section's newest stories from this
+            # index alone, instead of sorting the archive.
+            models.Index(
+                fields=["section", "-published_at", "-id"],
+                condition=Q(status="published"),
+                name="article_section_newest",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

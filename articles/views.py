@@ -55,12 +55,15 @@ class ArticleListView(PublishedArticlesMixin, ListView):
 
 
 def section_blocks(*, exclude, per_section):
-    """[(section, [its newest stories])] in navigation order, in one query."""
-    ranked = (
+    """[(section, [its newest stories])] in navigation order, in one query.
+
+    The stories are ranked within their section on ids alone, and only the few that make the
+    cut are read whole: ranking whole rows would drag every article's body through the sort.
+    """
+    newest_per_section = (
         Article.objects.published()
         .filter(section__isnull=False)
         .exclude(pk__in=exclude)
-        .select_related("section")
         .annotate(
             section_rank=Window(
                 RowNumber(),
@@ -69,10 +72,15 @@ def section_blocks(*, exclude, per_section):
             )
         )
         .filter(section_rank__lte=per_section)
-        .order_by("section__position", "section__name", "section_rank")
+        .values("pk")
+    )
+    chosen = (
+        Article.objects.filter(pk__in=newest_per_section)
+        .select_related("section")
+        .order_by("section__position", "section__name", "-published_at", "-pk")
     )
     blocks: dict[int, tuple[Section, list[Article]]] = {}
-    for article in ranked:
+    for article in chosen:
         blocks.setdefault(article.section_id, (article.section, []))[1].append(article)
     return list(blocks.values())
 
