@@ -2,26 +2,17 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
-from taggit.models import Tag, TaggedItem
 
-from articles.models import Article, Author, Byline, Section
+from articles.models import Article, Section
 from articles.search import MAX_QUERY_LENGTH, search_articles
 
 
 def _authors_with_stories(request):
-    live = Byline.objects.filter(author=OuterRef("pk"), article__in=Article.objects.published())
-    return Author.objects.filter(Exists(live)).only("name", "slug")
+    return Article.objects.published().bylined_authors().only("name", "slug")
 
 
 def _tags_with_stories(request):
-    live = TaggedItem.objects.filter(
-        tag=OuterRef("pk"),
-        content_type__app_label="articles",
-        content_type__model="article",
-        object_id__in=Article.objects.published().values("pk"),
-    )
-    return Tag.objects.filter(Exists(live)).order_by("name")
+    return Article.objects.published().used_tags().order_by("name")
 
 
 class ArticleFilterForm(forms.Form):

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.signals import setting_changed
 from django.db import connections, models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Upper
 from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -245,6 +245,23 @@ class ArticleQuerySet(models.QuerySet):
             )
             row = cursor.fetchone()
         return row[0] if row else None
+
+    def bylined_authors(self):
+        """The authors on the byline of any of these articles."""
+        on_byline = Byline.objects.filter(author=OuterRef("pk"), article__in=self.values("pk"))
+        return Author.objects.filter(Exists(on_byline))
+
+    def used_tags(self):
+        """The tags of any of these articles."""
+        from taggit.models import Tag, TaggedItem
+
+        tagged = TaggedItem.objects.filter(
+            tag=OuterRef("pk"),
+            content_type__app_label="articles",
+            content_type__model="article",
+            object_id__in=self.values("pk"),
+        )
+        return Tag.objects.filter(Exists(tagged))
 
     def for_listing(self):
         """Everything a list of article cards shows, in a fixed number of queries."""
@@ -570,14 +587,6 @@ class RelatedStory(models.Model):
     It points at an Article when the story is in the database; otherwise it keeps the headline
     and section label exactly as the source page showed them, so an editor can link it later.
     """
-
-    RAIL_SUGGESTIONS = [
-        "Related Stories",
-        "Latest Stories",
-        "You May Also Like",
-        "Popular Now",
-        "Must-Reads",
-    ]
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_stories")
     rail = models.CharField(max_length=80, default="Related Stories")

@@ -8,12 +8,11 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
-from taggit.models import Tag, TaggedItem
 
-from articles.models import Article, Author, Byline, Section
+from articles.models import Article, Section
 
 NEWS_WINDOW = dt.timedelta(days=2)
 NEWS_LIMIT = 1000  # Google News reads at most 1,000 URLs from one news sitemap
@@ -91,19 +90,12 @@ class SectionSitemap(Sitemap):
 
 class AuthorSitemap(Sitemap):
     def items(self):
-        live = Byline.objects.filter(author=OuterRef("pk"), article__in=Article.objects.published())
-        return Author.objects.filter(Exists(live)).order_by("slug")
+        return Article.objects.published().bylined_authors().order_by("slug")
 
 
 class TagSitemap(Sitemap):
     def items(self):
-        live = TaggedItem.objects.filter(
-            tag=OuterRef("pk"),
-            content_type__app_label="articles",
-            content_type__model="article",
-            object_id__in=Article.objects.published().values("pk"),
-        )
-        return Tag.objects.filter(Exists(live)).order_by("slug")
+        return Article.objects.published().used_tags().order_by("slug")
 
     def location(self, item):
         return reverse("articles:tag", kwargs={"slug": item.slug})

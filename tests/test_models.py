@@ -199,3 +199,13 @@ def test_urls_are_remembered_but_follow_the_urlconf(make_article, settings):
     assert article.get_absolute_url() == reverse("articles:detail", kwargs={"slug": "a-story"})
     settings.ROOT_URLCONF = "tests.urls_elsewhere"
     assert article.get_absolute_url() == "/elsewhere/news/a-story/"
+
+
+def test_authors_and_tags_of_published_articles(make_article, make_author):
+    """published().bylined_authors() and .used_tags() leave out what only drafts carry."""
+    live_author, draft_author = make_author(name="Live Writer"), make_author(name="Draft Writer")
+    make_article(authors=[live_author], tags=["shown"])
+    make_article(authors=[draft_author], tags=["hidden"], status=Article.Status.DRAFT)
+    published = Article.objects.published()
+    assert list(published.bylined_authors()) == [live_author]
+    assert list(published.used_tags().values_list("name", flat=True)) == ["shown"]

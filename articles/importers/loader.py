@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
@@ -73,7 +73,6 @@ class ImportResult:
     article: Article
     created: bool
     linked: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 def parse_published_at(value: str | dt.datetime | dt.date) -> dt.datetime:
