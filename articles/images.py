@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import re
 import warnings
 from dataclasses import dataclass, field
 
@@ -27,6 +26,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps, IptcImagePlugin, UnidentifiedImageError
+
+from articles.text import strip_control_characters
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 RENDITION_WIDTHS = (160, 320, 640, 960, 1280, 1920)
@@ -51,7 +52,6 @@ IPTC_CODED_CHARACTER_SET = (1, 90)
 UTF8_ESCAPE = b"\x1b%G"
 
 logger = logging.getLogger(__name__)
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def max_bytes() -> int:
@@ -175,7 +175,7 @@ def _clean_text(value, limit: int = 2000) -> str:
             value = value.decode("utf-8")
         except UnicodeDecodeError:
             value = value.decode("latin-1")
-    text = _CONTROL_CHARACTERS.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    text = strip_control_characters(str(value)).replace("\r\n", "\n").replace("\r", "\n")
     return text.strip()[:limit]
 
 

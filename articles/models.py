@@ -40,7 +40,7 @@ def _forget_urls(*, setting, **kwargs):
 
 class Section(models.Model):
     name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Order in the site's navigation; lower comes first."
     )
@@ -58,7 +58,7 @@ class Section(models.Model):
 
 class Author(models.Model):
     name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
     email = models.EmailField(blank=True, help_text="Printed in the sign-off under the article.")
     bio = models.TextField(blank=True, max_length=2000)
     photo = models.ImageField(upload_to="authors/", blank=True)
@@ -292,7 +292,10 @@ class Article(models.Model):
 
     headline = models.CharField(max_length=300)
     slug = models.SlugField(
-        max_length=300, unique=True, help_text="Part of the public URL; keep it once published."
+        max_length=300,
+        unique=True,
+        allow_unicode=True,
+        help_text="Part of the public URL; keep it once published.",
     )
     dek = models.TextField(
         "summary", blank=True, max_length=1000, help_text="One or two sentences under the headline."
