@@ -24,6 +24,7 @@ class ArticlesConfig(AppConfig):
                 exclude=("view_count", "lock_version", "correction_log"),
             )
 
-        from articles import caching
+        from articles import caching, tags  # noqa: F401  (tags: slugs for any tag name)
+        from newsroom import checks  # noqa: F401  (registers the check --deploy warnings)
 
         caching.connect_signals()

@@ -17,15 +17,40 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from taggit.models import Tag
 
+from articles import metadata
 from articles.caching import depends_on
 from articles.models import Article, Author, Section
+from articles.text import strip_control_characters
 
 FEED_SIZE = 30
 DC_NS = "http://purl.org/dc/elements/1.1/"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 
 
-class NewsRssFeed(Rss201rev2Feed):
+def xml_safe(value):
+    """``value`` with no control character in any string: XML 1.0 cannot carry them.
+
+    They should never be stored (they are stripped where text enters), but a feed must stay
+    well-formed whatever a row holds, instead of failing for every reader.
+    """
+    if isinstance(value, str):
+        return strip_control_characters(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(xml_safe(item) for item in value)
+    if isinstance(value, dict):
+        return {key: xml_safe(item) for key, item in value.items()}
+    return value
+
+
+class XmlSafeFeedMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*xml_safe(args), **xml_safe(kwargs))
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*xml_safe(args), **xml_safe(kwargs))
+
+
+class NewsRssFeed(XmlSafeFeedMixin, Rss201rev2Feed):
     """RSS 2.0 with every byline author as dc:creator and the lead photo as media:content."""
 
     def rss_attributes(self):
@@ -48,7 +73,7 @@ class NewsRssFeed(Rss201rev2Feed):
             handler.endElement("media:content")
 
 
-class NewsAtomFeed(Atom1Feed):
+class NewsAtomFeed(XmlSafeFeedMixin, Atom1Feed):
     """Atom with one author element, name and page, for each byline author."""
 
     def add_item_elements(self, handler, item):
@@ -73,7 +98,7 @@ class ArticleFeed(Feed):
         return Feed.__call__(feed, request, *args, **kwargs)
 
     def absolute(self, path: str) -> str:
-        return self.request.build_absolute_uri(path)
+        return metadata.absolute(path)
 
     @property
     def site_name(self) -> str:
@@ -96,8 +121,19 @@ class ArticleFeed(Feed):
     def title(self, obj):
         return self.site_name
 
+    # Absolute on SITE_URL: Django's feeds would otherwise put the request's host and scheme
+    # in every link and Atom id, giving one story as many ids as it has host names.
     def link(self, obj):
+        return self.absolute(self.page(obj))
+
+    def page(self, obj):
         return reverse("articles:home")
+
+    def feed_url(self, obj):
+        return self.absolute(self.request.path)
+
+    def item_link(self, item):
+        return self.absolute(item.get_absolute_url())
 
     def description(self, obj):
         return f"The latest stories from {self.site_name}."
@@ -143,7 +179,7 @@ class ArticleFeed(Feed):
         }
 
     def lead_image(self, item):
-        credit = item.lead_image
+        credit = item.lead_photo
         if credit is None or not credit.image:
             return None
         try:
@@ -183,7 +219,7 @@ class SectionArticlesFeed(ArticleFeed):
     def title(self, obj):
         return f"{obj.name} · {self.site_name}"
 
-    def link(self, obj):
+    def page(self, obj):
         return obj.get_absolute_url()
 
     def description(self, obj):
@@ -204,7 +240,7 @@ class AuthorArticlesFeed(ArticleFeed):
     def title(self, obj):
         return f"{obj.name} · {self.site_name}"
 
-    def link(self, obj):
+    def page(self, obj):
         return obj.get_absolute_url()
 
     def description(self, obj):
@@ -225,7 +261,7 @@ class TagArticlesFeed(ArticleFeed):
     def title(self, obj):
         return f"{obj.name} · {self.site_name}"
 
-    def link(self, obj):
+    def page(self, obj):
         return reverse("articles:tag", kwargs={"slug": obj.slug})
 
     def description(self, obj):

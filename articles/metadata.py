@@ -1,7 +1,7 @@
 """What search engines and link previews read: schema.org JSON-LD and OpenGraph/Twitter tags.
 
-Every function takes the request, because every URL in page metadata is absolute and on the host
-the reader asked for.
+Every URL in page metadata is absolute, on the site's one configured origin (``SITE_URL``),
+never on the host or scheme a request happened to use: one story has one address.
 """
 
 from __future__ import annotations
@@ -32,20 +32,25 @@ def site_name() -> str:
     return settings.NEWSROOM_SITE_NAME
 
 
-def absolute(request, path: str) -> str:
-    return request.build_absolute_uri(path)
+def absolute(path: str) -> str:
+    """``path`` on the site's origin; a URL that is already absolute (S3 media) is kept."""
+    if path.startswith(("https://", "http://")):
+        return path
+    if path.startswith("//"):  # scheme-relative: the site's own scheme
+        return settings.SITE_URL.split(":", 1)[0] + ":" + path
+    return settings.SITE_URL + path
 
 
 def description(article) -> str:
     return Truncator(" ".join(article.summary.split())).chars(DESCRIPTION_LENGTH)
 
 
-def article_image(request, article) -> dict:
-    """The story's lead photo, or the site's share image when it has none."""
-    credit = article.lead_image
+def article_image(article) -> dict:
+    """The story's lead photo, or the site's share image when it has none it may show."""
+    credit = article.lead_photo
     if credit is not None and credit.image:
         return {
-            "url": absolute(request, credit.image.url),
+            "url": absolute(credit.image.url),
             "width": credit.width,
             "height": credit.height,
             "alt": credit.alt_text or credit.caption,
@@ -53,7 +58,7 @@ def article_image(request, article) -> dict:
             "own": True,
         }
     return {
-        "url": absolute(request, static(DEFAULT_IMAGE["path"])),
+        "url": absolute(static(DEFAULT_IMAGE["path"])),
         "width": DEFAULT_IMAGE["width"],
         "height": DEFAULT_IMAGE["height"],
         "alt": site_name(),
@@ -62,32 +67,32 @@ def article_image(request, article) -> dict:
     }
 
 
-def publisher(request) -> dict:
+def publisher() -> dict:
     return {
         "@type": "NewsMediaOrganization",
         "name": site_name(),
-        "url": absolute(request, reverse("articles:home")),
+        "url": absolute(reverse("articles:home")),
         "logo": {
             "@type": "ImageObject",
-            "url": absolute(request, static(LOGO["path"])),
+            "url": absolute(static(LOGO["path"])),
             "width": LOGO["width"],
             "height": LOGO["height"],
         },
     }
 
 
-def person(request, author) -> dict:
+def person(author) -> dict:
     return {
         "@type": "Person",
         "name": author.name,
-        "url": absolute(request, author.get_absolute_url()),
+        "url": absolute(author.get_absolute_url()),
     }
 
 
-def news_article(request, article) -> dict:
+def news_article(article) -> dict:
     """schema.org NewsArticle: what Google's article rich results read."""
-    url = absolute(request, article.get_absolute_url())
-    image = article_image(request, article)
+    url = absolute(article.get_absolute_url())
+    image = article_image(article)
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -103,8 +108,8 @@ def news_article(request, article) -> dict:
                 **({"caption": image["caption"]} if image["caption"] else {}),
             }
         ],
-        "author": [person(request, author) for author in article.authors.all()],
-        "publisher": publisher(request),
+        "author": [person(author) for author in article.authors.all()],
+        "publisher": publisher(),
         "inLanguage": "en",
         "isAccessibleForFree": True,
     }
@@ -119,7 +124,7 @@ def news_article(request, article) -> dict:
     return data
 
 
-def breadcrumb_list(request, crumbs) -> dict:
+def breadcrumb_list(crumbs) -> dict:
     """schema.org BreadcrumbList from [(name, path)], home first."""
     return {
         "@context": "https://schema.org",
@@ -129,40 +134,40 @@ def breadcrumb_list(request, crumbs) -> dict:
                 "@type": "ListItem",
                 "position": position,
                 "name": name,
-                "item": absolute(request, path),
+                "item": absolute(path),
             }
             for position, (name, path) in enumerate(crumbs, start=1)
         ],
     }
 
 
-def website(request) -> dict:
+def website() -> dict:
     """schema.org WebSite with its search, and the organisation behind it, for the home page."""
-    home = absolute(request, reverse("articles:home"))
+    home = absolute(reverse("articles:home"))
     return {
         "@context": "https://schema.org",
         "@type": "WebSite",
         "name": site_name(),
         "url": home,
-        "publisher": publisher(request),
+        "publisher": publisher(),
         "potentialAction": {
             "@type": "SearchAction",
             "target": {
                 "@type": "EntryPoint",
-                "urlTemplate": absolute(request, reverse("articles:search")) + "?q={search_term}",
+                "urlTemplate": absolute(reverse("articles:search")) + "?q={search_term}",
             },
             "query-input": "required name=search_term",
         },
     }
 
 
-def profile_page(request, author) -> dict:
+def profile_page(author) -> dict:
     """schema.org ProfilePage for an author's page."""
-    data = person(request, author)
+    data = person(author)
     if author.bio:
         data["description"] = author.bio
     if author.photo:
-        data["image"] = absolute(request, author.photo.url)
+        data["image"] = absolute(author.photo.url)
     return {"@context": "https://schema.org", "@type": "ProfilePage", "mainEntity": data}
 
 

@@ -162,6 +162,8 @@ class ImageCredit(models.Model):
 
             refresh_image_data(self)
             self._stored_image_name = name
+            # A new photo is a change readers see on every story that leads with it.
+            self.lead_of.update(updated_at=timezone.now())
 
     @property
     def printed_credit(self) -> str:
@@ -177,6 +179,13 @@ class ImageCredit(models.Model):
     def licence_has_ended(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.licence_ends_on is not None and self.licence_ends_on < today
+
+    def licence_ends_at(self) -> dt.datetime | None:
+        """The moment the photo may no longer be shown: the start of the day after the last."""
+        if self.licence_ends_on is None:
+            return None
+        day_after = self.licence_ends_on + dt.timedelta(days=1)
+        return timezone.make_aware(dt.datetime.combine(day_after, dt.time.min))
 
     @property
     def picture(self):
@@ -439,12 +448,30 @@ class Article(models.Model):
         return WORKFLOW_STATE_LABELS[self.workflow_state]
 
     @property
+    def lead_photo(self) -> "ImageCredit | None":
+        """The lead image readers may see: none from the moment its licence ends.
+
+        Every public place (pages, feeds, sitemaps, metadata) shows the photo through this, so
+        it leaves all of them at once with no job to run.
+        """
+        credit = self.lead_image
+        if credit is None or credit.licence_has_ended():
+            return None
+        return credit
+
+    @property
     def last_modified(self):
         """When readers last saw a change: the later of the publish time and the last save.
 
-        A correction saves the article, so it moves this date (feeds and JSON-LD dateModified).
+        A correction saves the article, so it moves this date (feeds and JSON-LD dateModified);
+        so does a new lead photo, or its file being replaced (ImageCredit.save), and the end
+        of its licence, when it leaves the page.
         """
         dates = [d for d in (self.published_at, self.updated_at) if d is not None]
+        credit = Article.lead_image.field.get_cached_value(self, None)
+        loaded = credit is not None and "licence_ends_on" in credit.__dict__
+        if loaded and credit.licence_has_ended():
+            dates.append(credit.licence_ends_at())
         return max(dates) if dates else self.created_at
 
     def was_updated_after_publication(self) -> bool:
@@ -655,3 +682,23 @@ class RelatedStory(models.Model):
         if self.target_id and self.target and self.target.is_published():
             return self.target.get_absolute_url()
         return ""
+
+
+class PendingInvalidation(models.Model):
+    """A change the page cache has not been told of yet (articles/caching/versions.py).
+
+    Written in the same transaction as the change and deleted once the cache has taken it, so a
+    cache that cannot be reached at that moment (a Redis blip) delays the change, never loses
+    it. ``tokens`` is filled in when telling the cache failed; a row without them refreshes
+    every page when it is replayed.
+    """
+
+    tokens = models.JSONField(null=True, blank=True)
+    schedule_changed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"Page cache change of {self.created_at:%Y-%m-%d %H:%M:%S}"

@@ -53,6 +53,8 @@ class RailItem:
     headline: str
     url: str  # "" when the story is not on this site: printed as plain text, never a dead link
     section: str = ""
+    # The story itself: the page cache refreshes the page when it changes or is taken down.
+    story: Article | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -106,7 +108,9 @@ def build_rails(article: Article, *, size: int = RAIL_SIZE, now=None) -> list[Ra
                 continue
             if seen.claim(pk=target.pk, headline=target.headline):
                 section = target.section.name if target.section_id else story.section_label
-                rail.items.append(RailItem(target.headline, target.get_absolute_url(), section))
+                rail.items.append(
+                    RailItem(target.headline, target.get_absolute_url(), section, story=target)
+                )
         elif story.headline and seen.claim(pk=None, headline=story.headline):
             rail.items.append(RailItem(story.headline, "", story.section_label.title()))
 
@@ -204,7 +208,9 @@ def _automatic_rails(article, wanted, *, seen: _Seen, size: int, now) -> list[Ra
             if seen.claim(pk=candidate.pk, headline=candidate.headline):
                 section = candidate.section.name if candidate.section_id else ""
                 rail.items.append(
-                    RailItem(candidate.headline, candidate.get_absolute_url(), section)
+                    RailItem(
+                        candidate.headline, candidate.get_absolute_url(), section, story=candidate
+                    )
                 )
                 if len(rail.items) == size:
                     break

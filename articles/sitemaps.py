@@ -1,24 +1,40 @@
 """sitemap.xml (an index of the sitemaps below) and the Google News sitemap.
 
 Every list starts from ``Article.objects.published()``: no draft, review or scheduled story is
-ever announced, nor a section, author or tag that has no live story.
+ever announced, nor a section, author or tag that has no live story. Every URL is on the site's
+origin (``SITE_URL``), whatever host the crawler asked.
 """
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
+from articles import metadata
 from articles.models import Article, Section
+
+
+class SiteSitemap(Sitemap):
+    """A sitemap whose URLs are on SITE_URL rather than on the request's host."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
 
 NEWS_WINDOW = dt.timedelta(days=2)
 NEWS_LIMIT = 1000  # Google News reads at most 1,000 URLs from one news sitemap
 
 
-class ArticleSitemap(Sitemap):
+class ArticleSitemap(SiteSitemap):
     limit = 5000
 
     def items(self):
@@ -33,6 +49,7 @@ class ArticleSitemap(Sitemap):
                 "lead_image__image",
                 "lead_image__alt_text",
                 "lead_image__caption",
+                "lead_image__licence_ends_on",
             )
             .order_by("-published_at", "-pk")
         )
@@ -49,18 +66,18 @@ class ArticleSitemap(Sitemap):
 
     def get_urls(self, page=1, site=None, protocol=None):
         urls = super().get_urls(page=page, site=site, protocol=protocol)
-        origin = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
         for url in urls:
-            credit = url["item"].lead_image
+            credit = url["item"].lead_photo
             if credit is not None and credit.image:
                 url["image"] = {
-                    "location": origin + credit.image.url,
+                    # Storage URLs may already be absolute (a bucket or CDN).
+                    "location": metadata.absolute(credit.image.url),
                     "caption": credit.alt_text or credit.caption,
                 }
         return urls
 
 
-class HomeSitemap(Sitemap):
+class HomeSitemap(SiteSitemap):
     changefreq = "hourly"
     priority = 1.0
 
@@ -74,7 +91,7 @@ class HomeSitemap(Sitemap):
         return Article.objects.published().aggregate(latest=Max("published_at"))["latest"]
 
 
-class SectionSitemap(Sitemap):
+class SectionSitemap(SiteSitemap):
     changefreq = "hourly"
 
     def items(self):
@@ -88,20 +105,21 @@ class SectionSitemap(Sitemap):
         return item.latest
 
 
-class AuthorSitemap(Sitemap):
+class AuthorSitemap(SiteSitemap):
     def items(self):
         return Article.objects.published().bylined_authors().order_by("slug")
 
 
-class TagSitemap(Sitemap):
+class TagSitemap(SiteSitemap):
     def items(self):
-        return Article.objects.published().used_tags().order_by("slug")
+        # A tag saved before every tag had a slug has none to link (articles/tags.py).
+        return Article.objects.published().used_tags().exclude(slug="").order_by("slug")
 
     def location(self, item):
         return reverse("articles:tag", kwargs={"slug": item.slug})
 
 
-class NewsSitemap(Sitemap):
+class NewsSitemap(SiteSitemap):
     """The stories published in the last two days, in Google News' format."""
 
     limit = NEWS_LIMIT
@@ -133,3 +151,22 @@ SITEMAPS = {
     "authors": AuthorSitemap,
     "tags": TagSitemap,
 }
+
+
+@require_safe
+def sitemap_index(request, *, sitemaps, sitemap_url_name, template_name, content_type):
+    """sitemap.xml: each sitemap's address on SITE_URL, with its latest change.
+
+    Django's own index view puts the request's host in every address.
+    """
+    entries = []
+    for section, sitemap_class in sitemaps.items():
+        sitemap = sitemap_class()
+        location = metadata.absolute(reverse(sitemap_url_name, kwargs={"section": section}))
+        last_mod = sitemap.get_latest_lastmod()
+        entries.append({"location": location, "last_mod": last_mod})
+        for page in range(2, sitemap.paginator.num_pages + 1):
+            entries.append({"location": f"{location}?p={page}", "last_mod": last_mod})
+    return TemplateResponse(
+        request, template_name, {"sitemaps": entries}, content_type=content_type
+    )

@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 
 from articles import feeds, views
 from articles.converters import UnicodeSlugConverter
-from articles.sitemaps import SITEMAPS, NewsSitemap
+from articles.sitemaps import SITEMAPS, NewsSitemap, sitemap_index
 
 register_converter(UnicodeSlugConverter, "uslug")
 
@@ -34,7 +34,7 @@ urlpatterns = [
     # Search engines.
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        sitemap_index,
         {
             "sitemaps": SITEMAPS,
             "sitemap_url_name": "articles:sitemap",

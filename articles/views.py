@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 from taggit.models import Tag
 
+from articles import metadata
 from articles.filters import ArticleFilter
 from articles.models import Article, Author, Section
 from articles.rails import build_rails, popular_window
@@ -234,12 +235,12 @@ Sitemap: {news_sitemap}
 """
 
 
-@require_GET
+@require_safe  # GET and HEAD, as every public page
 @cache_control(max_age=86400, public=True)
 def robots_txt(request):
     body = ROBOTS_TXT.format(
-        sitemap=request.build_absolute_uri(reverse("articles:sitemap_index")),
-        news_sitemap=request.build_absolute_uri(reverse("articles:news_sitemap")),
+        sitemap=metadata.absolute(reverse("articles:sitemap_index")),
+        news_sitemap=metadata.absolute(reverse("articles:news_sitemap")),
     )
     return HttpResponse(body, content_type="text/plain; charset=utf-8")
 

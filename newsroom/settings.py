@@ -25,11 +25,41 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_number(name: str, default, kind=int):
+    """A numeric variable; a value that is no number names the variable instead of a bare
+    ValueError."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = kind(value)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise ImproperlyConfigured(f"{name} must be {what}, not {value!r}.") from None
+    if number < 0:
+        raise ImproperlyConfigured(f"{name} must not be negative, not {value!r}.")
+    return number
+
+
+def site_origin(url: str) -> str:
+    """SITE_URL as scheme://host[:port], with no path, query or trailing slash."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ImproperlyConfigured(f"SITE_URL must be like https://news.example, not {url!r}.")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ImproperlyConfigured(f"SITE_URL is an origin, without a path: not {url!r}.")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = os.environ.get("SECRET_KEY") or ("dev-only-insecure-key" if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for local work).")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+# The site's public origin. Every absolute URL the site prints (canonical links, OpenGraph,
+# feeds and their Atom ids, sitemaps, JSON-LD, robots.txt) starts with it, whatever Host or
+# X-Forwarded-Proto a request carries, so one story has one address.
+SITE_URL = site_origin(os.environ.get("SITE_URL") or "http://127.0.0.1:8000")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
@@ -86,31 +116,42 @@ WSGI_APPLICATION = "newsroom.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_max_age=env_number("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail a request quickly while the database is unreachable instead of hanging a worker.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+        "connect_timeout", env_number("DB_CONNECT_TIMEOUT", 5)
     )
 
 
 def cache_config(url: str) -> dict:
-    """CACHE_URL as a Django cache: redis://, rediss:// or unix:// (Redis), locmem://, dummy://."""
+    """CACHE_URL as a Django cache: redis://, rediss:// or unix:// (Redis), file:///folder,
+    locmem://, dummy://; empty means files under the project's .cache/ folder."""
     if url.startswith(("redis://", "rediss://", "unix://")):
         return {
             # Django's own RedisCache, made to treat a Redis outage as cache misses.
             "BACKEND": "newsroom.cache.ResilientRedisCache",
             "LOCATION": url,
             "OPTIONS": {
-                "socket_connect_timeout": float(os.environ.get("CACHE_SOCKET_TIMEOUT", "0.5")),
-                "socket_timeout": float(os.environ.get("CACHE_SOCKET_TIMEOUT", "0.5")),
-                "RETRY_AFTER": float(os.environ.get("CACHE_RETRY_AFTER", "5")),
+                "socket_connect_timeout": env_number("CACHE_SOCKET_TIMEOUT", 0.5, float),
+                "socket_timeout": env_number("CACHE_SOCKET_TIMEOUT", 0.5, float),
+                "RETRY_AFTER": env_number("CACHE_RETRY_AFTER", 5.0, float),
             },
         }
-    if url in ("", "locmem://") or url.startswith("locmem://"):
+    if url == "" or url.startswith("file://"):
+        # Without Redis: files every worker of this machine shares, so a change reaches all
+        # of them at once (a per-process cache would keep old pages on the other workers).
+        folder = url.removeprefix("file://") or str(BASE_DIR / ".cache")
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": folder,
+            "OPTIONS": {"MAX_ENTRIES": env_number("CACHE_MAX_ENTRIES", 20_000)},
+        }
+    if url.startswith("locmem://"):
+        # One process only (tests, a single runserver): check --deploy warns about it.
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if url.startswith("dummy://"):
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
@@ -126,7 +167,7 @@ CACHES = {
 }
 # How long a cached page may live; invalidation usually replaces it sooner. 0 turns page
 # caching off (conditional GET still works).
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+PAGE_CACHE_SECONDS = env_number("PAGE_CACHE_SECONDS", 300)
 # Cached pages are kept per release; by default a hash of the code and templates, so a deploy
 # never serves pages rendered by the previous one.
 PAGE_CACHE_RELEASE = os.environ.get("CACHE_RELEASE", "")
@@ -199,8 +240,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Photos (articles/images.py): the largest file and the most pixels an upload may have. The pixel
 # limit is checked from the header before any decoding, so a decompression bomb is never loaded.
-NEWSROOM_IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", 20 * 1024 * 1024))
-NEWSROOM_IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", 50_000_000))
+NEWSROOM_IMAGE_MAX_BYTES = env_number("IMAGE_MAX_BYTES", 20 * 1024 * 1024)
+NEWSROOM_IMAGE_MAX_PIXELS = env_number("IMAGE_MAX_PIXELS", 50_000_000)
 
 # Production security. Every switch follows DEBUG and can be set on its own.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -211,7 +252,7 @@ if os.environ.get("SECURE_PROXY_SSL_HEADER"):
     if len(SECURE_PROXY_SSL_HEADER) != 2:
         raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER is 'HTTP_HEADER_NAME,value'.")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_SECONDS = env_number("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -27,6 +27,8 @@ def fresh_cache(settings):
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
     }
     cache.clear()
+    # The test client's host; tests of the origin itself set their own.
+    settings.SITE_URL = "http://testserver"
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles import caching
+from articles.caching import middleware, signals, versions
 from articles.importers.loader import read_sidecar, save_parsed_article
 from articles.importers.parser import parse_article_page, read_page
 from articles.models import Article, ArticleQuerySet, RelatedStory
@@ -377,8 +378,8 @@ def test_invalidation_waits_for_the_commit(client, story):
 def test_one_cache_round_trip_per_transaction(story, make_author, monkeypatch):
     """However many rows a transaction touches, the cache is told once, after the commit."""
     bumps = []
-    real_bump = caching._bump
-    monkeypatch.setattr(caching, "_bump", lambda *a: (bumps.append(a[0]), real_bump(*a)))
+    real_bump = versions._bump
+    monkeypatch.setattr(versions, "_bump", lambda *a: bumps.append(a[0]) or real_bump(*a))
     with transaction.atomic():
         story.headline = "Many changes"
         story.save()
@@ -601,7 +602,7 @@ def test_a_page_is_still_served_when_storing_it_fails(client, story, monkeypatch
     def unreachable():
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(caching, "next_publication", unreachable)
+    monkeypatch.setattr(middleware, "next_publication", unreachable)
     response = client.get(reverse("articles:home"))
     assert response.status_code == 200
     assert outcome(response) == "pass"
@@ -610,9 +611,9 @@ def test_a_page_is_still_served_when_storing_it_fails(client, story, monkeypatch
 
 def test_anything_pointing_at_an_article_refreshes_it():
     """Each model with a foreign key to Article is wired; a new one needs nothing."""
-    children = caching.article_children()
+    children = signals.article_children()
     assert children[RelatedStory] == ["article_id", "target_id"]
-    assert all(model in caching._TRACKED for model in children)
+    assert all(model in signals._TRACKED for model in children)
 
 
 @pytest.mark.parametrize(

@@ -33,6 +33,9 @@ VARIABLES = [
     "SECURE_HSTS_PRELOAD",
     "CSP_IMG_SRC",
     "CSP_REPORT_ONLY",
+    "SITE_URL",
+    "PAGE_CACHE_SECONDS",
+    "CACHE_RETRY_AFTER",
 ]
 
 
@@ -50,11 +53,12 @@ def production(monkeypatch, **env):
 
 
 def test_defaults_are_local(monkeypatch):
-    """With nothing set: debug, SQLite, local-memory cache, local media, no HTTPS switches."""
+    """With nothing set: debug, SQLite, a file cache every worker shares, local media, no HTTPS."""
     values = settings_with(monkeypatch)
     assert values["DEBUG"] is True
     assert values["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
-    assert values["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+    assert values["CACHES"]["default"]["BACKEND"].endswith("FileBasedCache")
+    assert values["SITE_URL"] == "http://127.0.0.1:8000"
     assert values["STORAGES"]["default"]["BACKEND"].endswith("FileSystemStorage")
     assert not values["SECURE_SSL_REDIRECT"] and values["SECURE_HSTS_SECONDS"] == 0
 
@@ -102,7 +106,13 @@ def test_check_deploy_reports_nothing():
         for key, value in os.environ.items()
         if key not in VARIABLES and not key.startswith(("SECURE_", "CSP_"))
     }
-    env.update(DEBUG="0", SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="news.example")
+    env.update(
+        DEBUG="0",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="news.example",
+        SITE_URL="https://news.example",
+        REDIS_URL="redis://cache.internal:6379/0",
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=PROJECT_DIR,

@@ -7,10 +7,14 @@ from django.template.defaultfilters import pluralize
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from articles import metadata
+from articles.querystrings import without_tracking
+from articles.sanitize import sanitize_body
 from articles.search import highlight
+from articles.text import strip_control_characters
 
 register = template.Library()
 
@@ -31,10 +35,10 @@ def view_count(article):
     return render_view_count(article.view_count)
 
 
-@register.simple_tag(takes_context=True)
-def share_links(context, article):
+@register.simple_tag
+def share_links(article):
     """Plain share links: each opens the network's own share page; no script of theirs loads."""
-    url = context["request"].build_absolute_uri(article.get_absolute_url())
+    url = metadata.absolute(article.get_absolute_url())
     title = article.headline
     return [
         {
@@ -56,10 +60,10 @@ def share_links(context, article):
     ]
 
 
-@register.simple_tag(takes_context=True)
-def absolute_url(context, path):
-    """``path`` as an absolute URL on the host the reader asked for."""
-    return context["request"].build_absolute_uri(path)
+@register.simple_tag
+def absolute_url(path):
+    """``path`` as an absolute URL on the site's origin (SITE_URL)."""
+    return metadata.absolute(path)
 
 
 @register.simple_tag(takes_context=True)
@@ -68,7 +72,7 @@ def canonical_url(context):
     request = context.get("request")
     if request is None:
         return ""
-    url = request.build_absolute_uri(request.path)
+    url = metadata.absolute(request.path)
     page = context.get("page_obj")
     if page is not None and page.number > 1:
         url += f"?page={page.number}"
@@ -79,11 +83,16 @@ def canonical_url(context):
 def page_url(context, number):
     """This list's URL at page ``number``, keeping the other parameters (search, filters)."""
     request = context["request"]
-    params = request.GET.copy()
-    params.pop("page", None)
+    # Click tracking is one reader's: the cached page these links are printed on is everyone's.
+    params = [
+        (name, value)
+        for name, values in without_tracking(request.GET.lists())
+        if name != "page"
+        for value in values
+    ]
     if number != 1:
-        params["page"] = number
-    query = params.urlencode()
+        params.append(("page", number))
+    query = urlencode(params)
     return f"{request.path}?{query}" if query else request.path
 
 
@@ -124,7 +133,7 @@ def page_social_meta(context):
         "description": description,
         "url": canonical_url(context),
         "image": {
-            "url": request.build_absolute_uri(static(image["path"])),
+            "url": metadata.absolute(static(image["path"])),
             "width": image["width"],
             "height": image["height"],
         },
@@ -134,7 +143,6 @@ def page_social_meta(context):
 @register.inclusion_tag("articles/_article_meta.html", takes_context=True)
 def article_meta(context, article):
     """Canonical URL, description, OpenGraph, Twitter card and NewsArticle JSON-LD."""
-    request = context["request"]
     crumbs = [("Home", reverse("articles:home"))]
     if article.section_id:
         crumbs.append((article.section.name, article.section.get_absolute_url()))
@@ -142,34 +150,33 @@ def article_meta(context, article):
     return {
         "article": article,
         "site_name": settings.NEWSROOM_SITE_NAME,
-        "canonical": request.build_absolute_uri(article.get_absolute_url()),
+        "canonical": metadata.absolute(article.get_absolute_url()),
         "description": metadata.description(article),
-        "image": metadata.article_image(request, article),
+        "image": metadata.article_image(article),
         "authors": [
-            request.build_absolute_uri(author.get_absolute_url())
-            for author in article.authors.all()
+            metadata.absolute(author.get_absolute_url()) for author in article.authors.all()
         ],
-        "article_json_ld": metadata.json_ld(metadata.news_article(request, article)),
-        "breadcrumbs_json_ld": metadata.json_ld(metadata.breadcrumb_list(request, crumbs)),
+        "article_json_ld": metadata.json_ld(metadata.news_article(article)),
+        "breadcrumbs_json_ld": metadata.json_ld(metadata.breadcrumb_list(crumbs)),
     }
 
 
-@register.simple_tag(takes_context=True)
-def breadcrumbs_json_ld(context, *names_and_paths):
+@register.simple_tag
+def breadcrumbs_json_ld(*names_and_paths):
     """BreadcrumbList JSON-LD from name, path, name, path... (Home comes first by itself)."""
     pairs = list(zip(names_and_paths[::2], names_and_paths[1::2], strict=True))
     crumbs = [("Home", reverse("articles:home")), *pairs]
-    return metadata.json_ld(metadata.breadcrumb_list(context["request"], crumbs))
+    return metadata.json_ld(metadata.breadcrumb_list(crumbs))
 
 
-@register.simple_tag(takes_context=True)
-def website_json_ld(context):
-    return metadata.json_ld(metadata.website(context["request"]))
+@register.simple_tag
+def website_json_ld():
+    return metadata.json_ld(metadata.website())
 
 
-@register.simple_tag(takes_context=True)
-def profile_json_ld(context, author):
-    return metadata.json_ld(metadata.profile_page(context["request"], author))
+@register.simple_tag
+def profile_json_ld(author):
+    return metadata.json_ld(metadata.profile_page(author))
 
 
 @register.simple_tag
@@ -197,3 +204,15 @@ def iso(value):
     a second's fraction, so the microseconds Django stores are dropped.
     """
     return metadata.iso_datetime(value) if value else ""
+
+
+@register.filter
+def xml_text(value):
+    """Text for an XML document (sitemaps): without the control characters XML cannot carry."""
+    return strip_control_characters(str(value))
+
+
+@register.filter
+def sanitized(body):
+    """A stored body cleaned again as it is printed, however the row was written."""
+    return mark_safe(sanitize_body(body))

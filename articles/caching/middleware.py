@@ -1,0 +1,241 @@
+"""The page cache's middleware: serves a stored page while nothing it showed has changed."""
+
+from __future__ import annotations
+
+import contextvars
+import dataclasses
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+
+from articles.caching.dependencies import Shown, collect, stop_collecting
+from articles.caching.policy import CACHED_PAGES, CachePolicy, page_cache_enabled, page_key
+from articles.caching.versions import (
+    GENERATION,
+    new_version,
+    next_publication,
+    replay_if_due,
+    version_key,
+)
+from articles.models import Article
+from articles.templatetags.articles_tags import VIEW_COUNT_SLOT, render_view_count
+
+logger = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass
+class _Pending:
+    """What the middleware knows about a request to a cacheable page, until its response."""
+
+    policy: CachePolicy
+    key: str | None = None  # None: not stored
+    generation: int | None = None
+    private: bool = False
+    collected: Shown | None = None
+    reset: contextvars.Token | None = None
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # Changes the cache could not be told of earlier (a Redis blip) are retried here.
+        replay_if_due()
+        try:
+            response = self.get_response(request)
+        finally:
+            pending = request.__dict__.pop("_page_cache", None)
+            if pending is not None and pending.reset is not None:
+                stop_collecting(pending.reset)
+        if pending is None:
+            return response
+        return _finish(request, response, pending)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        policy = CACHED_PAGES.get(match.view_name) if match else None
+        if policy is None or request.method not in ("GET", "HEAD"):
+            return None
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            # A signed-in editor may see previews and must see their own edits at once.
+            request._page_cache = _Pending(policy, private=True)
+            return None
+        if not page_cache_enabled():
+            request._page_cache = _Pending(policy)
+            return None
+        key = page_key(request, policy)
+        # The versions this page depended on last time this process served it come in the same
+        # round trip, so a hit usually costs one.
+        known = _known_dependencies.get(key, ())
+        found = cache.get_many([key, GENERATION, *known])
+        entry = found.get(key)
+        if entry is not None:
+            response = _serve(request, key, entry, found)
+            if response is not None:
+                return response
+        pending = _Pending(policy, key=key, generation=found.get(GENERATION))
+        pending.collected, pending.reset = collect()
+        request._page_cache = pending
+        return None
+
+
+class _KnownDependencies:
+    """Per process: the version keys each cached page depended on, most recent pages kept."""
+
+    def __init__(self, size: int = 10_000):
+        self.size = size
+        self._keys: dict[str, tuple[str, ...]] = {}
+
+    def get(self, page: str, default=()):
+        return self._keys.get(page, default)
+
+    def remember(self, page: str, keys: tuple[str, ...]) -> None:
+        self._keys.pop(page, None)
+        self._keys[page] = keys
+        if len(self._keys) > self.size:
+            try:
+                self._keys.pop(next(iter(self._keys)))
+            except (RuntimeError, StopIteration, KeyError):
+                pass  # another thread changed it meanwhile; the next call trims
+
+
+_known_dependencies = _KnownDependencies()
+
+
+def _serve(request, key: str, entry: dict, found: dict) -> HttpResponse | None:
+    """The cached page, if everything it showed is unchanged; None sends the request on."""
+    versions = entry["versions"]
+    keys = tuple(version_key(token) for token in versions)
+    if _known_dependencies.get(key) == keys:
+        current = found
+    else:
+        current = cache.get_many(keys)
+        _known_dependencies.remember(key, keys)
+    if any(current.get(version_key(token)) != version for token, version in versions.items()):
+        return None
+    if entry["count"] is None:
+        content = entry["content"]
+    else:
+        # Any change to the article since it was cached has moved its version above, so the
+        # count goes straight to the row.
+        try:
+            views = Article.objects.add_view(entry["count"])
+        except DatabaseError as error:
+            # The story can still be read while the database is away; this view goes uncounted.
+            logger.warning("View not counted, database unavailable: %s", error)
+            views = entry.get("views")
+        if views is None:  # unpublished or deleted a moment ago: let the view answer
+            return None
+        before, after = entry["content"]
+        content = before + render_view_count(views).encode() + after
+    response = get_conditional_response(request, etag=entry["etag"])
+    if response is None:
+        response = HttpResponse(content, content_type=entry["content_type"])
+    _public_headers(response, entry["etag"], "hit")
+    return response
+
+
+def _finish(request, response, pending: _Pending):
+    # Whoever holds a session cookie gets another page: say so on every answer.
+    patch_vary_headers(response, ["Cookie"])
+    if pending.private:
+        patch_cache_control(response, private=True)
+        response["X-Page-Cache"] = "bypass"
+        return response
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return response
+    if "private" in response.get("Cache-Control", "") or "no-store" in response.get(
+        "Cache-Control", ""
+    ):
+        return response
+    content = response.content
+    parts = None
+    stable = content
+    if pending.policy.count_views:
+        text = content.decode(response.charset)
+        slot = VIEW_COUNT_SLOT.search(text)
+        if slot is None:
+            return response
+        parts = (
+            text[: slot.start()].encode(response.charset),
+            text[slot.end() :].encode(response.charset),
+        )
+        # The count changes on every view; the ETag is about everything else.
+        stable = parts[0] + b"<!--views-->" + parts[1]
+    etag = f'W/"{hashlib.md5(stable, usedforsecurity=False).hexdigest()}"'
+    try:
+        stored = pending.key is not None and _store(
+            request, response, pending, etag, content, parts
+        )
+    except DatabaseError as error:  # the page was rendered; only storing it needed the database
+        logger.warning("Page not cached, database unavailable: %s", error)
+        stored = False
+    not_modified = get_conditional_response(request, etag=etag, response=response)
+    if not_modified is not None:
+        response = not_modified
+    _public_headers(response, etag, "miss" if stored else "pass")
+    return response
+
+
+def _store(request, response, pending: _Pending, etag: str, content: bytes, parts) -> bool:
+    now = timezone.now()
+    shown = Shown(now)
+    context = getattr(response, "context_data", None)
+    collected = pending.collected
+    if context is None and not (collected and collected.tokens) and not pending.policy.lists:
+        return False  # nothing says what the page shows: it could never be invalidated
+    shown.visit(context)
+    if collected is not None:
+        shown.merge(collected)
+    if pending.policy.count_views:
+        article = (context or {}).get("object")
+        if not isinstance(article, Article) or not article.is_published():
+            return False
+    tokens = shown.tokens | pending.policy.list_tokens(request.resolver_match.kwargs)
+    until = shown.until
+    if pending.policy.lists:
+        upcoming = next_publication()
+        if upcoming is not None and (until is None or upcoming < until):
+            until = upcoming
+    timeout = settings.PAGE_CACHE_SECONDS
+    if until is not None:
+        timeout = min(timeout, int((until - now).total_seconds()))
+    if timeout < 1:
+        return False
+
+    keys = [version_key(token) for token in sorted(tokens)]
+    versions = cache.get_many([GENERATION, *keys])
+    if versions.get(GENERATION) != pending.generation:
+        return False  # something changed while the page was rendered
+    missing = {key: new_version() for key in keys if key not in versions}
+    if missing:
+        if cache.set_many(missing, timeout=None):
+            return False
+        versions.update(missing)
+        if cache.get(GENERATION) != pending.generation:
+            return False
+    entry = {
+        "versions": {token: versions[version_key(token)] for token in tokens},
+        "content": parts if parts is not None else content,
+        "count": article.pk if pending.policy.count_views else None,
+        "views": article.view_count if pending.policy.count_views else None,
+        "etag": etag,
+        "content_type": response["Content-Type"],
+    }
+    cache.set(pending.key, entry, timeout)
+    return True
+
+
+def _public_headers(response, etag: str, outcome: str) -> None:
+    response["ETag"] = etag
+    # Any cache may keep the page but must ask again each time (and each view is counted).
+    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    patch_vary_headers(response, ["Cookie"])
+    response["X-Page-Cache"] = outcome
