@@ -115,3 +115,26 @@ def warm_navigation(db):
     from articles.caching import navigation_sections
 
     return navigation_sections
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def page_cache(request, settings):
+    """The page cache in local memory, then on the real test Redis (skipped when none answers)."""
+    if request.param == "locmem":
+        yield "locmem"
+        return
+    import uuid
+
+    import redis
+
+    from tests.test_cache_backend import TEST_REDIS_URL, cache_settings, redis_available
+
+    if not redis_available():
+        pytest.skip(f"no Redis at {TEST_REDIS_URL} (start one, or set TEST_REDIS_URL)")
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    settings.CACHES = cache_settings(TEST_REDIS_URL, prefix)
+    yield "redis"
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)

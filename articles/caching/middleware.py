@@ -111,6 +111,9 @@ _known_dependencies = _KnownDependencies()
 
 def _serve(request, key: str, entry: dict, found: dict) -> HttpResponse | None:
     """The cached page, if everything it showed is unchanged; None sends the request on."""
+    expires = entry.get("expires")
+    if expires is not None and timezone.now() >= expires:
+        return None  # a story went live or a photo's licence ended: the page changed by itself
     versions = entry["versions"]
     keys = tuple(version_key(token) for token in versions)
     if _known_dependencies.get(key) == keys:
@@ -228,6 +231,8 @@ def _store(request, response, pending: _Pending, etag: str, content: bytes, part
         "views": article.view_count if pending.policy.count_views else None,
         "etag": etag,
         "content_type": response["Content-Type"],
+        # Checked on each hit as well as given as the timeout: the cache's clock may not be ours.
+        "expires": until,
     }
     cache.set(pending.key, entry, timeout)
     return True
