@@ -36,6 +36,9 @@ VARIABLES = [
     "SITE_URL",
     "PAGE_CACHE_SECONDS",
     "CACHE_RETRY_AFTER",
+    "IMAGE_MAX_BYTES",
+    "SECURE_HSTS_SECONDS",
+    "DB_CONN_MAX_AGE",
 ]
 
 
@@ -285,3 +288,142 @@ def test_static_files_are_hashed_compressed_and_cached_forever(client, settings,
     assert response["Content-Encoding"] == "gzip"
     assert "immutable" in response["Cache-Control"]
     assert "max-age=315360000" in response["Cache-Control"]
+
+
+# --- The page cache is correct with several workers; check --deploy says where it is not ------
+
+
+def deploy_check(**env) -> subprocess.CompletedProcess:
+    base = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in VARIABLES and not key.startswith(("SECURE_", "CSP_"))
+    }
+    base.update(
+        DEBUG="0",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="news.example",
+        SITE_URL="https://news.example",
+    )
+    base.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT_DIR,
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_default_cache_is_shared_by_every_worker(monkeypatch, tmp_path):
+    """With no CACHE_URL the cache is files every worker process reads and writes."""
+    cache = settings_with(monkeypatch)["CACHES"]["default"]
+    assert cache["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
+    folder = settings_with(monkeypatch, CACHE_URL=f"file://{tmp_path}")["CACHES"]["default"]
+    assert folder["LOCATION"] == str(tmp_path)
+
+
+def test_a_change_reaches_another_worker_with_the_default_cache(tmp_path):
+    """Two worker processes on the default cache: one caches a page, the other unpublishes the
+    story, and the first serves the change at once."""
+    script = """
+import os, sys
+os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
+import django; django.setup()
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+from articles.models import Article
+step = sys.argv[1]
+if step == "setup":
+    call_command("migrate", verbosity=0)
+    Article.objects.create(headline="Shared story", slug="shared-story", body="<p>Text.</p>",
+                           status="published", published_at=timezone.now())
+client = Client()
+if step in ("setup", "read"):
+    response = client.get("/")
+    print(response["X-Page-Cache"], "Shared story" in response.content.decode())
+if step == "unpublish":
+    story = Article.objects.get(slug="shared-story")
+    story.status = "draft"
+    story.save()
+"""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in VARIABLES and key not in ("CACHE_URL", "REDIS_URL")
+    }
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    env["CACHE_URL"] = f"file://{tmp_path / 'cache'}"
+
+    def worker(step):
+        result = subprocess.run(
+            [sys.executable, "-c", script, step],
+            cwd=PROJECT_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.split()
+
+    assert worker("setup") == ["miss", "True"]
+    assert worker("read") == ["hit", "True"]
+    worker("unpublish")
+    assert worker("read") == ["miss", "False"]
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "warning"),
+    [
+        ("locmem://", "newsroom.W001"),
+        ("", "newsroom.W002"),
+        (f"file:///{'tmp'}/x", "newsroom.W002"),
+    ],
+)
+def test_check_deploy_warns_where_pages_would_go_stale(cache_url, warning):
+    """A per-process cache, or one that several servers cannot share, is named by check --deploy."""
+    result = deploy_check(CACHE_URL=cache_url)
+    assert result.returncode != 0
+    assert warning in result.stderr
+
+
+def test_check_deploy_warns_about_a_development_site_url():
+    """Production with SITE_URL left at its development default is named by check --deploy."""
+    result = deploy_check(SITE_URL="", REDIS_URL="redis://cache.internal:6379/0")
+    assert "newsroom.W003" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PAGE_CACHE_SECONDS", "abc"),
+        ("PAGE_CACHE_SECONDS", "-5"),
+        ("CACHE_RETRY_AFTER", "soon"),
+        ("IMAGE_MAX_BYTES", "20MB"),
+        ("SECURE_HSTS_SECONDS", "1 year"),
+        ("DB_CONN_MAX_AGE", "1.5"),
+    ],
+)
+def test_a_number_setting_names_itself_when_it_is_not_one(monkeypatch, name, value):
+    """PAGE_CACHE_SECONDS=abc is refused with the variable's name, not a bare ValueError."""
+    with pytest.raises(ImproperlyConfigured, match=name):
+        settings_with(monkeypatch, CACHE_URL="redis://cache.internal:6379/0", **{name: value})
+
+
+@pytest.mark.parametrize(
+    ("value", "origin"),
+    [("https://news.example/", "https://news.example"), ("http://[::1]:8000", "http://[::1]:8000")],
+)
+def test_site_url_is_an_origin(monkeypatch, value, origin):
+    """SITE_URL is kept as scheme://host[:port]."""
+    assert settings_with(monkeypatch, SITE_URL=value)["SITE_URL"] == origin
+
+
+@pytest.mark.parametrize("value", ["news.example", "ftp://news.example", "https://news.example/x"])
+def test_a_malformed_site_url_is_refused(monkeypatch, value):
+    """A SITE_URL that is no origin is a clear error at start-up."""
+    with pytest.raises(ImproperlyConfigured, match="SITE_URL"):
+        settings_with(monkeypatch, SITE_URL=value)
