@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from articles import metadata
 from articles.models import Article, Section
+from articles.text import SLUG_PATTERN
 
 
 class SiteSitemap(Sitemap):
@@ -112,8 +113,9 @@ class AuthorSitemap(SiteSitemap):
 
 class TagSitemap(SiteSitemap):
     def items(self):
-        # A tag saved before every tag had a slug has none to link (articles/tags.py).
-        return Article.objects.published().used_tags().exclude(slug="").order_by("slug")
+        # A tag stored without a usable slug has no page to announce (articles/tags.py).
+        tags = Article.objects.published().used_tags()
+        return tags.filter(slug__regex=rf"^{SLUG_PATTERN}$").order_by("slug")
 
     def location(self, item):
         return reverse("articles:tag", kwargs={"slug": item.slug})

@@ -5,15 +5,17 @@ from django import template
 from django.conf import settings
 from django.template.defaultfilters import pluralize
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from articles import metadata
+from articles.models import slug_url
 from articles.querystrings import without_tracking
 from articles.sanitize import sanitize_body
 from articles.search import highlight
+from articles.tags import has_usable_slug
 from articles.text import strip_control_characters
 
 register = template.Library()
@@ -216,3 +218,14 @@ def xml_text(value):
 def sanitized(body):
     """A stored body cleaned again as it is printed, however the row was written."""
     return mark_safe(sanitize_body(body))
+
+
+@register.filter
+def tag_url(tag):
+    """The tag's page, or "" for a tag stored without a usable slug (printed unlinked)."""
+    if not has_usable_slug(tag.slug or ""):
+        return ""
+    try:
+        return slug_url("articles:tag", tag.slug)
+    except NoReverseMatch:
+        return ""
