@@ -125,6 +125,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env_number("DB_CONNECT_TIMEOUT", 5)
     )
+    # Behind a pooler in transaction mode (PgBouncer), a cursor cannot outlive its transaction.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_TRANSACTION_POOLER", False)
 
 
 def cache_config(url: str) -> dict:

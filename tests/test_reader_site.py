@@ -94,7 +94,7 @@ def controlled(make_article, make_author, make_section):
         authors=[make_author(name="Jane Roe")],
     )
     Article.objects.filter(pk=story.pk).update(
-        headline="Ports\x0b reopen\x00 after\x1f storm",
+        headline="Ports\x0b reopen\x01 after\x1f storm",
         dek="Ships\x0c move again.",
         body="<p>Text\x0b here.</p>",
     )
