@@ -123,7 +123,11 @@ def _bump(tokens: set[str], schedule_changed: bool) -> bool:
     versions.update((version_key(token), new_version()) for token in sorted(tokens))
     if schedule_changed:
         versions[NEXT_PUBLICATION] = None  # read again from the database
-    return not cache.set_many(versions, timeout=None)
+    try:
+        return not cache.set_many(versions, timeout=None)
+    except Exception as error:  # any backend's failure is a delivery to retry, not a 500
+        logger.warning("Page cache unavailable: %s", error)
+        return False
 
 
 class _Replay:
