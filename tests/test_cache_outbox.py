@@ -124,3 +124,25 @@ def test_an_undelivered_row_of_a_stopped_process_refreshes_every_page(
     make_article()  # any later write
     assert "New headline" in client.get(story.get_absolute_url()).content.decode()
     assert not PendingInvalidation.objects.exists()
+
+
+def test_the_editor_is_told_when_readers_will_see_a_change_late(client, relay, make_article):
+    """An admin save while Redis is unreachable says so; once Redis is back readers see it."""
+    from django.contrib.auth.models import User
+
+    story = make_article()
+    section = story.section
+    client.force_login(User.objects.create_superuser("chief", password="a-long-password-1"))
+    reader = type(client)()
+    warm(reader, story.get_absolute_url())
+
+    relay.cut()
+    response = client.post(
+        reverse("admin:articles_section_change", args=[section.pk]),
+        {"name": "Worldwide", "slug": section.slug, "position": "0", "description": ""},
+        follow=True,
+    )
+    relay.restore()
+    assert "readers may see the previous version" in response.content.decode()
+    another_server()
+    assert shown_within(reader, story.get_absolute_url(), ">Worldwide</a>") < 10

@@ -8,6 +8,7 @@ import hashlib
 import logging
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.db import DatabaseError
 from django.http import HttpResponse
@@ -18,15 +19,23 @@ from articles.caching.dependencies import Shown, collect, stop_collecting
 from articles.caching.policy import CACHED_PAGES, CachePolicy, page_cache_enabled, page_key
 from articles.caching.versions import (
     GENERATION,
+    delayed,
     new_version,
     next_publication,
     replay_if_due,
     version_key,
+    watch_delays,
 )
 from articles.models import Article
 from articles.templatetags.articles_tags import VIEW_COUNT_SLOT, render_view_count
 
 logger = logging.getLogger(__name__)
+
+
+DELAYED_MESSAGE = (
+    "Saved. The page cache could not be reached just now, so readers may see the previous "
+    "version for a few more seconds; the change is kept and retried until they see it."
+)
 
 
 @dataclasses.dataclass
@@ -48,12 +57,15 @@ class PageCacheMiddleware:
     def __call__(self, request):
         # Changes the cache could not be told of earlier (a Redis blip) are retried here.
         replay_if_due()
+        watching = watch_delays()
         try:
             response = self.get_response(request)
         finally:
             pending = request.__dict__.pop("_page_cache", None)
             if pending is not None and pending.reset is not None:
                 stop_collecting(pending.reset)
+            if delayed(watching) and hasattr(request, "_messages"):
+                messages.warning(request, DELAYED_MESSAGE)
         if pending is None:
             return response
         return _finish(request, response, pending)

@@ -12,6 +12,7 @@ refreshes every page when it is replayed.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import logging
 import os
@@ -101,6 +102,7 @@ def _deliver(tokens: set[str], schedule_changed: bool, *, row_ids) -> None:
             replay_pending()  # and whatever an earlier write could not deliver
             return
         logger.warning("Page cache not told of a change; it will be retried: %s", sorted(tokens))
+        _delayed.set(True)
         if row_ids:
             PendingInvalidation.objects.filter(pk__in=row_ids).update(
                 tokens=sorted(tokens), schedule_changed=schedule_changed
@@ -128,6 +130,22 @@ def _bump(tokens: set[str], schedule_changed: bool) -> bool:
     except Exception as error:  # any backend's failure is a delivery to retry, not a 500
         logger.warning("Page cache unavailable: %s", error)
         return False
+
+
+# Set when a change made during the current request could not reach the cache at once, so the
+# editor who made it can be told (PageCacheMiddleware).
+_delayed: contextvars.ContextVar[bool] = contextvars.ContextVar("page_cache_delayed", default=False)
+
+
+def watch_delays() -> contextvars.Token:
+    return _delayed.set(False)
+
+
+def delayed(token: contextvars.Token) -> bool:
+    """Whether a change since ``watch_delays()`` is waiting for the cache; stops watching."""
+    was_delayed = _delayed.get()
+    _delayed.reset(token)
+    return was_delayed
 
 
 class _Replay:
