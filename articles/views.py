@@ -96,8 +96,8 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
 
     def get_object(self, queryset=None):
         article = super().get_object(queryset)
-        # Editors previewing a draft should not inflate the count readers see.
-        if article.is_published():
+        # Editors previewing a draft, and HEAD requests (link checkers, crawlers), read nothing.
+        if article.is_published() and self.request.method == "GET":
             article.record_view()
         return article
 

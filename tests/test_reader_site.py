@@ -197,6 +197,18 @@ def test_head_works_on_every_public_page(client, make_article):
         assert response.content == b"", url
 
 
+def test_head_requests_are_not_counted_as_views(client, make_article):
+    """A link checker's HEAD, cached or not, leaves the view count alone."""
+    story = make_article()
+    for _ in range(3):
+        assert client.head(story.get_absolute_url()).status_code == 200
+    client.get(story.get_absolute_url())
+    client.get(story.get_absolute_url())
+    assert client.head(story.get_absolute_url())["X-Page-Cache"] == "hit"
+    story.refresh_from_db()
+    assert story.view_count == 2
+
+
 # --- One origin for every absolute URL ----------------------------------------------------------
 
 ORIGIN = "https://news.example"

@@ -141,7 +141,12 @@ def _serve(request, key: str, entry: dict, found: dict) -> HttpResponse | None:
         # Any change to the article since it was cached has moved its version above, so the
         # count goes straight to the row.
         try:
-            views = Article.objects.add_view(entry["count"])
+            # A HEAD request reads nothing: it is not counted.
+            views = (
+                Article.objects.add_view(entry["count"])
+                if request.method == "GET"
+                else entry.get("views")
+            )
         except DatabaseError as error:
             # The story can still be read while the database is away; this view goes uncounted.
             logger.warning("View not counted, database unavailable: %s", error)
