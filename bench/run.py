@@ -34,9 +34,9 @@ from pathlib import Path
 from bench import databases
 from bench.loadgen import run_load
 from bench.newsroom import Sizes, build
-from bench.pagegen import write_pages
 from bench.report import DEFAULT_RESULTS_DIR, peak_rss_by_pid, result_row, write_results
 from bench.server import PROJECT_DIR, Gunicorn
+from tests.pages import write_pages
 
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/newsroom_bench"
 DEFAULT_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")

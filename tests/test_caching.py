@@ -15,8 +15,9 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles import caching
-from articles.importers.loader import read_sidecar, save_parsed_article
-from articles.importers.parser import parse_article_page, read_page
+from articles.importers.parser import parse_article_page
+from articles.importers.sidecar import read_sidecar
+from articles.importers.writer import save_parsed_article
 from articles.models import Article, ArticleQuerySet, RelatedStory
 from tests.conftest import FIRST_SEED
 
@@ -351,7 +352,8 @@ def test_import_refreshes_pages_whose_rails_now_link(
     html = warm_and_read(client, citing.get_absolute_url())
     assert f"<span>{headline}</span>" in html
     cited = save_parsed_article(
-        parsed=parse_article_page(read_page(FIRST_SEED)), editorial=read_sidecar(FIRST_SEED)
+        parsed=parse_article_page(FIRST_SEED.read_text(encoding="utf-8")),
+        editorial=read_sidecar(FIRST_SEED),
     ).article
     html = client.get(citing.get_absolute_url()).content.decode()
     assert f'<a href="{cited.get_absolute_url()}">{headline}</a>' in html

@@ -1,11 +1,12 @@
-"""The loader: writing parsed pages to the database, idempotently."""
+"""The writer: parsed pages to the database, idempotently, never merging two stories."""
 
 import datetime as dt
 
 import pytest
 
-from articles.importers.loader import Editorial, read_sidecar, save_parsed_article
-from articles.importers.parser import PageError, parse_article_page, read_page
+from articles.importers.parser import parse_article_page
+from articles.importers.sidecar import Editorial
+from articles.importers.writer import save_parsed_article
 from articles.models import Article, Author, ImageCredit, ImageSource, RelatedStory, Section
 from tests.conftest import FIRST_SEED, SECOND_SEED
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def parsed(path=SECOND_SEED):
-    return parse_article_page(read_page(path))
+    return parse_article_page(path.read_text(encoding="utf-8"))
 
 
 def test_import_creates_article_with_everything_the_page_says():
@@ -124,7 +125,7 @@ def test_published_status_without_time_publishes_now():
 
 def test_source_url_is_the_identity_when_present():
     """Two pages with the same URL are one article even when the headline changed."""
-    text = read_page(SECOND_SEED)
+    text = SECOND_SEED.read_text(encoding="utf-8")
     save_parsed_article(parsed=parse_article_page("URL: https://news.example/1\n" + text))
     changed = text.replace("Kremlin Confirms", "Kremlin Says")
     result = save_parsed_article(
@@ -132,40 +133,6 @@ def test_source_url_is_the_identity_when_present():
     )
     assert not result.created
     assert Article.objects.get().headline.endswith("Kremlin Says")
-
-
-def test_sidecar_is_read(tmp_path):
-    """A page's .toml sidecar gives its publish time, section, tags and related headlines."""
-    page = tmp_path / "page.txt"
-    page.write_text("x")
-    (tmp_path / "page.toml").write_text(
-        'status = "published"\npublished_at = "2024-11-04"\nsection = "World"\n'
-        'tags = ["Russia"]\nrelated = ["Another headline"]\n'
-    )
-    editorial = read_sidecar(page)
-    assert editorial.status == "published"
-    assert editorial.published_at == dt.datetime(2024, 11, 4, tzinfo=dt.UTC)
-    assert editorial.tags == ("Russia",)
-    assert editorial.related == ("Another headline",)
-
-
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        ("status = [", "not valid TOML"),
-        ('colour = "red"', "unknown keys colour"),
-        ('status = "archived"', "status must be one of"),
-        ('published_at = "last Tuesday"', "not an ISO 8601"),
-        ("tags = 3", "tags must be a list"),
-    ],
-)
-def test_bad_sidecar_is_a_page_error(tmp_path, content, message):
-    """A malformed sidecar names the file and the problem."""
-    page = tmp_path / "page.txt"
-    (tmp_path / "page.toml").write_text(content)
-    with pytest.raises(PageError, match=message) as caught:
-        read_sidecar(page)
-    assert "page.toml" in str(caught.value)
 
 
 def test_reimport_raises_the_count_to_the_pages_figure_but_never_lowers_it():
