@@ -311,26 +311,26 @@ def _split_article(
     sign-off: one per author); without an email, it is the article's last block when it names
     the byline's authors, which is what the page prints under every story.
     """
+    on_byline = {_name_key(name) for name in byline}
     for index, block in enumerate(blocks):
-        signoff = _signoff(block)
+        signoff = _signoff(block, on_byline)
         if any(entry.email for entry in signoff) and any(entry.name for entry in signoff):
             end = index + 1
             # The next authors' blocks, each with its address ("Comments0" is no author).
-            while end < len(blocks) and any(entry.email for entry in _signoff(blocks[end])):
-                signoff += _signoff(blocks[end])
+            while end < len(blocks) and any(e.email for e in _signoff(blocks[end], on_byline)):
+                signoff += _signoff(blocks[end], on_byline)
                 end += 1
             return blocks[:index], signoff, blocks[end:]
     article = _until_clutter(blocks)
     trailing = blocks[len(article) :]
     if len(article) > 1:
-        names = _signoff(article[-1])
-        on_byline = {_name_key(name) for name in byline}
+        names = _signoff(article[-1], on_byline)
         if names and all(_name_key(entry.name) in on_byline for entry in names):
             return article[:-1], names, trailing
     return article, (), trailing
 
 
-def _signoff(block: list[str]) -> tuple[Signoff, ...]:
+def _signoff(block: list[str], on_byline: set[str]) -> tuple[Signoff, ...]:
     """The names and emails of a sign-off block, paired in order, or () if it is not one.
 
     "Jane Roe / jane@x.org", "Jane Roe jane@x.org", "Jane Roe and Kim Min-jun / jane@x.org /
@@ -346,7 +346,7 @@ def _signoff(block: list[str]) -> tuple[Signoff, ...]:
         found = EMAIL.findall(line)
         rest = EMAIL.sub(" ", line).strip(" ,;/<>()[]:-–—")
         named = [name for name in NAME_SEPARATORS.split(rest) if name] if rest else []
-        if any(not _is_name(name) for name in named):
+        if any(not (_is_name(name) or _name_key(name) in on_byline) for name in named):
             return ()
         if named and found and len(named) == len(found):
             entries += [Signoff(*pair) for pair in zip(named, found, strict=True)]

@@ -286,6 +286,8 @@ class _Batch:
             article.section = self.sections[entry.section_key]
         _validate(article, ["headline", "body", "source_url", "dek", "status", "published_at"])
         article.clean()
+        for tag in editorial.tags or ():
+            _validate(Tag(name=tag), ["name"], required=["name"])
         entry.author_names = list(parsed.byline)
         self._credit(entry)
         entry.rails = _page_rails(parsed, curated=editorial.related)
