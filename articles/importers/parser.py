@@ -313,6 +313,8 @@ def _split_article(
     """
     on_byline = {_name_key(name) for name in byline}
     for index, block in enumerate(blocks):
+        if not any("@" in line for line in block):
+            continue  # no address: not this kind of sign-off (and most blocks are paragraphs)
         signoff = _signoff(block, on_byline)
         if any(entry.email for entry in signoff) and any(entry.name for entry in signoff):
             end = index + 1

@@ -42,6 +42,9 @@ from articles.text import make_slug
 
 BATCH_SIZE = 200
 PLAIN_TEXT = (models.CharField, models.TextField)
+RAIL_MAX, HEADLINE_MAX, LABEL_MAX = (
+    RelatedStory._meta.get_field(name).max_length for name in ("rail", "headline", "section_label")
+)
 CURATED_RAIL = "Related Stories"
 ARTICLE_FIELDS = [
     "headline",
@@ -137,7 +140,8 @@ class _Entry:
     credit: ImageCredit | None = None
     credit_sources: list[tuple[str, str]] | None = None  # None: keep the credit as it is
     rails: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
-    stories: list[RelatedStory] = field(default_factory=list)
+    stories: list[tuple[str, int, str, str]] = field(default_factory=list)  # rail, position,
+    # headline, label: plain rows, because a page has twenty and model objects cost the most
     linked: int = 0
 
 
@@ -292,13 +296,20 @@ class _Batch:
         self._credit(entry)
         entry.rails = _page_rails(parsed, curated=editorial.related)
         entry.stories = [
-            RelatedStory(rail=rail, position=position, headline=headline, section_label=label)
+            (rail, position, headline, label)
             for position, (rail, headline, label) in enumerate(
                 (rail, headline, label) for rail, items in entry.rails for headline, label in items
             )
         ]
-        for story in entry.stories:
-            _validate(story, ["rail", "headline", "section_label"], required=["headline"])
+        for rail, _, headline, label in entry.stories:
+            if (
+                not headline
+                or len(rail) > RAIL_MAX
+                or len(headline) > HEADLINE_MAX
+                or len(label) > LABEL_MAX
+            ):
+                story = RelatedStory(rail=rail, headline=headline, section_label=label)
+                _validate(story, ["rail", "headline", "section_label"], required=["headline"])
         return entry
 
     def _credit(self, entry: _Entry) -> None:
@@ -472,15 +483,17 @@ class _Batch:
                 RelatedStory.objects.filter(
                     article=entry.article, rail__in=[name for name, _ in entry.rails]
                 ).delete()
-        named = newest_articles_named({s.headline for e in entries for s in e.stories})
+        named = newest_articles_named({story[2] for e in entries for story in e.stories})
+        rows = []
         for entry in entries:
-            for story in entry.stories:
-                story.article = entry.article
-                target = named.get(story.headline)
-                if target is not None and target != entry.article.pk:
-                    story.target_id = target
-                    entry.linked += 1
-        RelatedStory.objects.bulk_create(story for entry in entries for story in entry.stories)
+            pk = entry.article.pk
+            for rail, position, headline, label in entry.stories:
+                target = named.get(headline)
+                if target == pk:
+                    target = None
+                entry.linked += target is not None
+                rows.append((pk, rail, position, target, headline, label))
+        _insert_rail_entries(rows)
 
         # Entries written before this batch that name one of its articles now link to it.
         by_pk = {entry.article.pk: entry for entry in entries}
@@ -519,7 +532,7 @@ def newest_articles_named(headlines: set[str]) -> dict[str, int]:
     # so the last row of each headline is the one wanted.
     rows = _with_values(
         f"SELECT named.column1, {pk}, {published_at} IS NULL, {published_at} "
-        f"FROM {{values}} AS named JOIN {table} ON UPPER({headline}) = UPPER(named.column1) "
+        f"FROM ({{values}}) AS named JOIN {table} ON UPPER({headline}) = UPPER(named.column1) "
         f"ORDER BY 3 DESC, 4 ASC, 2 ASC",
         [(headline,) for headline in sorted(headlines)],
     )
@@ -536,13 +549,25 @@ def _set_targets(pairs: list[tuple[int, int]]) -> None:
     cast = "::bigint" if connection.vendor == "postgresql" else ""
     _with_values(
         f"UPDATE {table} SET {target} = linked.column2{cast} "
-        f"FROM {{values}} AS linked WHERE {table}.{pk} = linked.column1{cast}",
+        f"FROM ({{values}}) AS linked WHERE {table}.{pk} = linked.column1{cast}",
         pairs,
     )
 
 
+def _insert_rail_entries(rows: list[tuple]) -> None:
+    """``INSERT ... VALUES`` of (article, rail, position, target, headline, label) rows, already
+    validated: a batch holds thousands, and building a model object for each took longer than
+    everything else the import does."""
+    quote = transaction.get_connection().ops.quote_name
+    columns = ", ".join(
+        quote(name)
+        for name in ("article_id", "rail", "position", "target_id", "headline", "section_label")
+    )
+    _with_values(f"INSERT INTO {quote(RelatedStory._meta.db_table)} ({columns}) {{values}}", rows)
+
+
 def _with_values(sql: str, rows: list[tuple], chunk: int = 2000) -> list[tuple]:
-    """Run ``sql`` once per ``chunk`` of ``rows``, given as ``(VALUES ...)`` in place of
+    """Run ``sql`` once per ``chunk`` of ``rows``, given as ``VALUES (...), (...)`` in place of
     ``{values}`` (PostgreSQL and SQLite both name its columns column1, column2...); return
     what the statements return."""
     found: list[tuple] = []
@@ -553,7 +578,7 @@ def _with_values(sql: str, rows: list[tuple], chunk: int = 2000) -> list[tuple]:
             part = rows[start : start + chunk]
             placeholders = ", ".join(["(" + ", ".join(["%s"] * len(part[0])) + ")"] * len(part))
             cursor.execute(
-                sql.format(values=f"(VALUES {placeholders})"),
+                sql.format(values=f"VALUES {placeholders}"),
                 [value for row in part for value in row],
             )
             if cursor.description:
