@@ -240,6 +240,7 @@ class _Batch:
             authors[name] = Author(name=name, slug=slug)
         for author in authors.values():
             author.new_email = ""
+        checked: dict[tuple[str, str], ValidationError | None] = {}
         for index, page in enumerate(self.pages):
             for name in page.parsed.byline:
                 author = authors[name]
@@ -247,15 +248,14 @@ class _Batch:
                 if email and email != author.email:
                     author.new_email = email
                 if author.pk is None or author.new_email:
-                    try:
-                        _validate(
-                            Author(
-                                name=name, slug=author.slug, email=author.new_email or author.email
-                            ),
+                    key = (name, author.new_email or author.email)
+                    if key not in checked:
+                        checked[key] = _refusal(
+                            Author(name=name, slug=author.slug, email=key[1]),
                             ["name", "slug", "email"],
                         )
-                    except ValidationError as error:
-                        self._fail(index, _about("author", name, error))
+                    if checked[key] is not None:
+                        self._fail(index, _about("author", name, checked[key]))
         return authors
 
     def _entry(self, page: Page, article: Article | None) -> _Entry:
@@ -620,6 +620,15 @@ def _validate(instance: models.Model, fields: list[str], *, required: list[str] 
     if not quick:
         others = [f.name for f in instance._meta.fields if f.name not in fields]
         instance.clean_fields(exclude=others)
+
+
+def _refusal(instance: models.Model, fields: list[str]) -> ValidationError | None:
+    """Why ``_validate`` refuses ``instance``, or None."""
+    try:
+        _validate(instance, fields)
+    except ValidationError as error:
+        return error
+    return None
 
 
 def _about(what: str, name: str, error: ValidationError) -> ValidationError:
