@@ -555,15 +555,25 @@ def _set_targets(pairs: list[tuple[int, int]]) -> None:
 
 
 def _insert_rail_entries(rows: list[tuple]) -> None:
-    """``INSERT ... VALUES`` of (article, rail, position, target, headline, label) rows, already
-    validated: a batch holds thousands, and building a model object for each took longer than
-    everything else the import does."""
-    quote = transaction.get_connection().ops.quote_name
+    """Insert (article, rail, position, target, headline, label) rows, already validated: a
+    batch holds thousands, and building a model object for each took longer than everything
+    else the import does. PostgreSQL takes them by COPY, the fastest way in."""
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    table = quote(RelatedStory._meta.db_table)
     columns = ", ".join(
         quote(name)
         for name in ("article_id", "rail", "position", "target_id", "headline", "section_label")
     )
-    _with_values(f"INSERT INTO {quote(RelatedStory._meta.db_table)} ({columns}) {{values}}", rows)
+    if connection.vendor != "postgresql":
+        _with_values(f"INSERT INTO {table} ({columns}) {{values}}", rows)
+        return
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
 
 
 def _with_values(sql: str, rows: list[tuple], chunk: int = 2000) -> list[tuple]:
