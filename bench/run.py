@@ -47,7 +47,7 @@ TARGETS = {
     "article_cold_rps_1_worker": 300,
     "article_warm_rps_1_worker": 2000,
     "p99_ms_max": 50,
-    "import_pages_per_second": 500,
+    "import_pages_per_second": 2000,
     "failed_requests": 0,
 }
 
