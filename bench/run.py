@@ -379,9 +379,9 @@ def check_targets(runs: list[dict], imported: dict | None) -> list[dict]:
         ),
         (
             "import",
-            "≥ 500 pages/s",
+            f"≥ {TARGETS['import_pages_per_second']:,} pages/s",
             imported["pages_per_second"] if imported else None,
-            500,
+            TARGETS["import_pages_per_second"],
             "ge",
         ),
         ("failed requests", "0", sum(r["failed"] for r in runs) if runs else None, 0, "eq"),
