@@ -490,23 +490,28 @@ def build_pages(
             )
         )
         if variants:
-            pages[-1] = _with_variant(pages[-1], variants[index % len(variants)], index, pages)
+            turn = index // len(variants)  # the how-many-th page of its variant
+            pages[-1] = _with_variant(
+                pages[-1], variants[index % len(variants)], index, turn, pages
+            )
     return pages
 
 
-def _with_variant(page: PageSpec, variant: str, index: int, pages: list[PageSpec]) -> PageSpec:
+def _with_variant(
+    page: PageSpec, variant: str, index: int, turn: int, pages: list[PageSpec]
+) -> PageSpec:
     """``page`` turned into ``variant``; every variant page has its own source URL."""
     changes: dict = {"variant": variant, "source_url": f"https://news.example/article/{index}"}
     if variant == "duplicate_headline" and index > 0:
         changes["headline"] = pages[index - 1].headline
     elif variant == "non_latin":
-        changes["headline"] = NON_LATIN_HEADLINES[index % len(NON_LATIN_HEADLINES)]
-        changes["author"] = NON_LATIN_AUTHORS[index % len(NON_LATIN_AUTHORS)]
+        changes["headline"] = NON_LATIN_HEADLINES[turn % len(NON_LATIN_HEADLINES)]
+        changes["author"] = NON_LATIN_AUTHORS[turn % len(NON_LATIN_AUTHORS)]
     elif variant == "photographer_credit":
-        line, photographers, agencies = PHOTOGRAPHER_CREDITS[index % len(PHOTOGRAPHER_CREDITS)]
+        line, photographers, agencies = PHOTOGRAPHER_CREDITS[turn % len(PHOTOGRAPHER_CREDITS)]
         changes.update(credit=line, photographers=photographers, agencies=agencies)
     elif variant == "multi_sentence_caption":
-        caption = MULTI_SENTENCE_CAPTIONS[index % len(MULTI_SENTENCE_CAPTIONS)]
+        caption = MULTI_SENTENCE_CAPTIONS[turn % len(MULTI_SENTENCE_CAPTIONS)]
         changes.update(credit="Getty Images", caption=caption, agencies=("Getty Images",))
     elif variant == "signoff_without_email":
         changes["emails"] = ()

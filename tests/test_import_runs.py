@@ -13,7 +13,7 @@ from articles.importers.parser import parse_article_page
 from articles.importers.sidecar import Editorial
 from articles.importers.writer import save_parsed_article
 from articles.models import Article, Author, Byline, ImageCredit, RelatedStory, Section
-from tests.pages import build_pages, render_page
+from tests.pages import VARIANTS, build_pages, render_page
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +182,30 @@ def test_empty_curated_headline_fails_its_page_alone(tmp_path):
         call_command("import_articles", *paths, stdout=io.StringIO(), stderr=err)
     assert f"{paths[1]}: sidecar {paths[1].stem}.toml: related: an entry is empty" in err.getvalue()
     assert Article.objects.count() == 2
+
+
+def test_generated_variants_import_faithfully(tmp_path, client):
+    """Every variant the generator writes imports as a story of its own, with what it says."""
+    from articles.models import ImageSource
+
+    specs = build_pages(24, seed=6, variants=VARIANTS)
+    paths = write_pages(tmp_path, 24, seed=6, variants=VARIANTS)
+    out = io.StringIO()
+    call_command("import_articles", *paths, status="published", stdout=out)
+    assert "24 created, 0 updated, 0 failed." in out.getvalue()
+    for spec in specs:
+        article = Article.objects.get(source_url=spec.source_url)
+        assert article.headline == spec.headline
+        assert client.get(article.get_absolute_url()).status_code == 200
+        authors = {author.name: author.email for author in article.authors.all()}
+        assert set(authors) == set(spec.byline)
+        # An author has one address: the last page's sign-off gives it (each page's own is
+        # checked where one page is imported).
+        if spec.caption:
+            assert article.lead_image.caption == spec.caption
+        for name in spec.photographers:
+            assert ImageSource.objects.get(name=name).kind == ImageSource.Kind.PHOTOGRAPHER
+    # Three pages repeat the headline of the page before them (another URL): each a story.
+    assert Article.objects.count() == 24
+    assert Article.objects.values("slug").distinct().count() == 24
+    assert {spec.headline for spec in specs} >= {"!!!", "Россия и КНДР подписали новое соглашение"}
