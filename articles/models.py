@@ -354,6 +354,10 @@ class Article(models.Model):
     source_url = models.URLField(
         max_length=500, blank=True, help_text="The page this article was imported from."
     )
+    # How a re-import of a scraped page without a source URL finds this article again: the
+    # headline that page had. Only the importer sets it, so it never matches a story an editor
+    # wrote, and an editor may change the headline without the next import duplicating the story.
+    source_headline = models.CharField(max_length=300, blank=True, editable=False)
     # Optimistic locking: the admin form carries the version it was read at and refuses to
     # save over a newer one (articles/forms.py).
     lock_version = models.PositiveIntegerField(default=0, editable=False)
@@ -393,6 +397,11 @@ class Article(models.Model):
                 fields=["source_url"],
                 condition=~Q(source_url=""),
                 name="unique_article_source_url",
+            ),
+            models.UniqueConstraint(
+                fields=["source_headline"],
+                condition=~Q(source_headline=""),
+                name="unique_article_source_headline",
             ),
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),

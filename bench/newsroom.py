@@ -1,7 +1,7 @@
 """A reproducible synthetic newsroom at scale, written with bulk_create.
 
 Sections, authors, tags, image credits, articles with bylines and tags, and rails of related
-stories, all derived from one random seed (text from ``bench.pagegen``), so two builds with the
+stories, all derived from one random seed (text from ``tests.pages``), so two builds with the
 same sizes and seed hold the same rows. Django must be set up before ``build`` is called.
 
 Writes bypass model signals on purpose (nothing is cached yet in a fresh database); article
@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 
-from bench.pagegen import build_pages
+from tests.pages import build_pages
 
 FIRST_NAMES = (
     "Ada Ali Ana Ben Chen Dae Eli Eva Farah Gil Hana Ian Ines Jae Joon Kai Lena Liam Maya "

@@ -244,6 +244,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # limit is checked from the header before any decoding, so a decompression bomb is never loaded.
 NEWSROOM_IMAGE_MAX_BYTES = env_number("IMAGE_MAX_BYTES", 20 * 1024 * 1024)
 NEWSROOM_IMAGE_MAX_PIXELS = env_number("IMAGE_MAX_PIXELS", 50_000_000)
+# Imports (articles/importers/files.py): the largest page or sidecar file read, checked before
+# reading. Real article pages are tens of kilobytes.
+NEWSROOM_IMPORT_MAX_BYTES = env_number("IMPORT_MAX_BYTES", 4 * 1024 * 1024)
 
 # Production security. Every switch follows DEBUG and can be set on its own.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

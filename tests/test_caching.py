@@ -16,8 +16,9 @@ from taggit.models import Tag
 
 from articles import caching
 from articles.caching import middleware, signals, versions
-from articles.importers.loader import read_sidecar, save_parsed_article
-from articles.importers.parser import parse_article_page, read_page
+from articles.importers.parser import parse_article_page
+from articles.importers.sidecar import read_sidecar
+from articles.importers.writer import save_parsed_article
 from articles.models import Article, ArticleQuerySet, RelatedStory
 from tests.conftest import FIRST_SEED
 
@@ -352,7 +353,8 @@ def test_import_refreshes_pages_whose_rails_now_link(
     html = warm_and_read(client, citing.get_absolute_url())
     assert f"<span>{headline}</span>" in html
     cited = save_parsed_article(
-        parsed=parse_article_page(read_page(FIRST_SEED)), editorial=read_sidecar(FIRST_SEED)
+        parsed=parse_article_page(FIRST_SEED.read_text(encoding="utf-8")),
+        editorial=read_sidecar(FIRST_SEED),
     ).article
     html = client.get(citing.get_absolute_url()).content.decode()
     assert f'<a href="{cited.get_absolute_url()}">{headline}</a>' in html
@@ -388,6 +390,33 @@ def test_one_cache_round_trip_per_transaction(story, make_author, monkeypatch):
         assert bumps == []
     assert len(bumps) == 1
     assert {caching.article_token(story.pk), "list:tag:tides", "list:author:new-hand"} <= bumps[0]
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_bulk_changes_read_authors_and_tags_once(
+    count, make_article, make_author, monkeypatch, django_assert_num_queries
+):
+    """A bulk write's articles cost the same few queries whether there is one or a dozen."""
+    shared = make_author(name="Shared Hand")
+    articles = [
+        make_article(authors=[shared, make_author()], tags=[f"Topic {n}", "Bulk"])
+        for n in range(count)
+    ]
+    bumps = []
+    monkeypatch.setattr(versions, "_bump", lambda *a: bumps.append(a[0]) or True)
+    # The articles, their authors, their tags, and the outbox check after delivering.
+    with django_assert_num_queries(4):
+        caching.articles_changed(article.pk for article in articles)
+    expected = {"list:latest", "list:author:shared-hand", "list:tag:bulk"}
+    for n, article in enumerate(articles):
+        author = article.byline_set.exclude(author=shared).get().author
+        expected |= {
+            caching.article_token(article.pk),
+            f"list:section:{article.section.slug}",
+            f"list:author:{author.slug}",
+            f"list:tag:topic-{n}",
+        }
+    assert bumps == [expected]
 
 
 def test_rolled_back_change_keeps_the_cache(client, story):

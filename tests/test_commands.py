@@ -171,3 +171,125 @@ def test_seed_fixture_loads_both_articles_related_to_each_other():
     assert hosts.lead_image.credit_line == "Reuters-Yonhap"
     assert set(hosts.lead_image.sources.values_list("name", flat=True)) == {"Reuters", "Yonhap"}
     assert "North Korea" in hosts.tags.names()
+
+
+# Safe on any file -------------------------------------------------------------------------------
+
+
+def test_fifo_device_and_directory_are_refused_by_name(tmp_path, pages):
+    """A FIFO, a link to /dev/zero and a directory are refused at once; the good page imports."""
+    import os
+
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")
+    (tmp_path / "folder.txt").mkdir()
+    code, out, err = run_import(
+        tmp_path / "pipe.txt", tmp_path / "zero.txt", tmp_path / "folder.txt", pages.second
+    )
+    assert code == 1
+    assert "pipe.txt: not a regular file but a FIFO" in err
+    assert "zero.txt: not a regular file but a device" in err
+    assert "folder.txt: not a regular file but a directory" in err
+    assert "1 created, 0 updated, 3 failed." in err
+
+
+def test_size_limit_is_a_setting(tmp_path, pages, settings):
+    """IMPORT_MAX_BYTES refuses larger files before reading them."""
+    settings.NEWSROOM_IMPORT_MAX_BYTES = 1000
+    code, _, err = run_import(pages.second)
+    assert code == 1
+    assert "at most 1,000 are read (IMPORT_MAX_BYTES)" in err
+
+
+def test_operators_files_import_bom_crlf_and_utf16(tmp_path, pages):
+    """A page saved with a BOM and CRLF, or as UTF-16 with a BOM, imports like any other."""
+    text = pages.second.read_text(encoding="utf-8")
+    crlf = tmp_path / "crlf.txt"
+    crlf.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    utf16 = tmp_path / "utf16.txt"
+    utf16.write_bytes(pages.first.read_text(encoding="utf-8").encode("utf-16"))
+    code, out, _ = run_import(crlf, utf16)
+    assert code == 0, out
+    assert "2 created, 0 updated, 0 failed." in out
+    assert set(Article.objects.values_list("headline", flat=True)) == {
+        "Putin Won’t Sit Down with North Korean Foreign Minister, Kremlin Confirms",
+        "Putin Hosts North Korean Minister for a Surprising Sit-Down",
+    }
+
+
+def test_too_long_headline_is_called_too_long(tmp_path):
+    """The message gives the real reason, not "no headline"."""
+    page = tmp_path / "long.txt"
+    page.write_text("H" * 301 + "\n\nJane Roe Views\n\nBody.\n")
+    code, _, err = run_import(page)
+    assert code == 1
+    assert "long.txt: the headline is too long: 301 characters, at most 300" in err
+
+
+def test_cut_off_page_imports_with_a_warning_naming_the_file(tmp_path):
+    """A page cut off mid-body imports, and the operator is told which file to check."""
+    page = tmp_path / "cut.txt"
+    page.write_text("Cut story\n\nJane Roe Views\n\nFirst paragraph.\n\nThe talks will resume in")
+    code, out, err = run_import(page)
+    assert code == 0
+    assert "cut.txt: check: the page seems cut off" in err
+    assert "1 created, 0 updated, 0 failed. 1 to check" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('editors_pick = "false"', "editors_pick: must be true or false"),
+        ("published_at = 0001-01-01T00:00:00+09:00", "is out of range"),
+        ("related = " + "[" * 5000 + "]" * 5000, "nested too deeply"),
+        (f'dek = "{"x" * 2000}"', "dek: 2,000 characters; at most 1,000"),
+    ],
+)
+def test_a_bad_sidecar_fails_its_page_and_the_run_goes_on(tmp_path, pages, content, message):
+    """A sidecar value of the wrong type or range fails its page alone, named."""
+    page = tmp_path / "page.txt"
+    shutil.copy(pages.first, page)
+    (tmp_path / "page.toml").write_text(content)
+    code, _, err = run_import(page, pages.second)
+    assert code == 1
+    assert "page.txt: " in err and message in err
+    assert "1 created, 0 updated, 1 failed." in err
+    assert Article.objects.count() == 1
+
+
+def test_file_names_are_printed_escaped(tmp_path, pages):
+    """A file name holding a terminal escape sequence is printed escaped."""
+    page = tmp_path / "evil\x1b[2J.txt"
+    shutil.copy(pages.second, page)
+    code, out, _ = run_import(page)
+    assert code == 0
+    assert "evil\\x1b[2J.txt: created" in out
+    assert "\x1b" not in out
+
+
+def test_same_headline_without_url_in_one_run_is_reported(tmp_path, pages):
+    """Two files with one headline and no URL: the second updates the first, and says so."""
+    copy = tmp_path / "copy.txt"
+    shutil.copy(pages.second, copy)
+    code, out, err = run_import(pages.second, copy)
+    assert code == 0
+    assert "1 created, 1 updated, 0 failed." in out
+    assert f"copy.txt: check: same headline as {pages.second}" in err
+
+
+def test_dry_run_reports_exactly_what_the_real_run_does(tmp_path):
+    """A dry run is the real run rolled back: the same lines, then nothing written."""
+    from tests.pages import VARIANTS, build_pages, render_page
+
+    paths = []
+    for spec in build_pages(18, seed=4, variants=VARIANTS):
+        path = tmp_path / spec.filename
+        path.write_text(render_page(spec), encoding="utf-8")
+        paths.append(path)
+    paths.append(paths[0])  # a page given twice: created, then updated
+    code, dry, _ = run_import(*paths, "--dry-run")
+    assert code == 0 and table_counts() == (0, 0, 0, 0, 0)
+    code, real, _ = run_import(*paths)
+    assert code == 0
+    assert dry.replace("would be ", "").replace("Dry run, nothing written: ", "") == real
+    assert "18 created, 1 updated, 0 failed." in real

@@ -1,11 +1,13 @@
-"""The loader: writing parsed pages to the database, idempotently."""
+"""The writer: parsed pages to the database, idempotently, never merging two stories."""
 
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
-from articles.importers.loader import Editorial, read_sidecar, save_parsed_article
-from articles.importers.parser import PageError, parse_article_page, read_page
+from articles.importers.parser import parse_article_page
+from articles.importers.sidecar import Editorial
+from articles.importers.writer import save_parsed_article
 from articles.models import Article, Author, ImageCredit, ImageSource, RelatedStory, Section
 from tests.conftest import FIRST_SEED, SECOND_SEED
 
@@ -13,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def parsed(path=SECOND_SEED):
-    return parse_article_page(read_page(path))
+    return parse_article_page(path.read_text(encoding="utf-8"))
 
 
 def test_import_creates_article_with_everything_the_page_says():
@@ -124,7 +126,7 @@ def test_published_status_without_time_publishes_now():
 
 def test_source_url_is_the_identity_when_present():
     """Two pages with the same URL are one article even when the headline changed."""
-    text = read_page(SECOND_SEED)
+    text = SECOND_SEED.read_text(encoding="utf-8")
     save_parsed_article(parsed=parse_article_page("URL: https://news.example/1\n" + text))
     changed = text.replace("Kremlin Confirms", "Kremlin Says")
     result = save_parsed_article(
@@ -132,40 +134,6 @@ def test_source_url_is_the_identity_when_present():
     )
     assert not result.created
     assert Article.objects.get().headline.endswith("Kremlin Says")
-
-
-def test_sidecar_is_read(tmp_path):
-    """A page's .toml sidecar gives its publish time, section, tags and related headlines."""
-    page = tmp_path / "page.txt"
-    page.write_text("x")
-    (tmp_path / "page.toml").write_text(
-        'status = "published"\npublished_at = "2024-11-04"\nsection = "World"\n'
-        'tags = ["Russia"]\nrelated = ["Another headline"]\n'
-    )
-    editorial = read_sidecar(page)
-    assert editorial.status == "published"
-    assert editorial.published_at == dt.datetime(2024, 11, 4, tzinfo=dt.UTC)
-    assert editorial.tags == ("Russia",)
-    assert editorial.related == ("Another headline",)
-
-
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        ("status = [", "not valid TOML"),
-        ('colour = "red"', "unknown keys colour"),
-        ('status = "archived"', "status must be one of"),
-        ('published_at = "last Tuesday"', "not an ISO 8601"),
-        ("tags = 3", "tags must be a list"),
-    ],
-)
-def test_bad_sidecar_is_a_page_error(tmp_path, content, message):
-    """A malformed sidecar names the file and the problem."""
-    page = tmp_path / "page.txt"
-    (tmp_path / "page.toml").write_text(content)
-    with pytest.raises(PageError, match=message) as caught:
-        read_sidecar(page)
-    assert "page.toml" in str(caught.value)
 
 
 def test_reimport_raises_the_count_to_the_pages_figure_but_never_lowers_it():
@@ -201,3 +169,249 @@ def test_rail_positions_count_across_the_page():
     # Each rail's stories are contiguous.
     runs = [story.rail for story in stories]
     assert sum(1 for a, b in zip(runs, runs[1:], strict=False) if a != b) == 4
+
+
+# Never lose or merge a story ------------------------------------------------------------------
+
+
+def story(headline, *, url="", byline="Jane Roe", body="A paragraph of the story.", extra=""):
+    """The text of a page: optional URL line, headline, byline, body, sign-off."""
+    head = f"URL: {url}\n" if url else ""
+    return parse_article_page(
+        f"{head}{headline}\n\n{byline} Views 3\n\n{body}\n\n{extra}Second paragraph.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "headlines",
+    [
+        ("북한, 동해상으로 탄도미사일 발사", "서울 아파트값 상승세 둔화"),
+        ("Россия и КНДР подписали соглашение", "Правительство одобрило бюджет"),
+        ("!!!", "???"),
+    ],
+)
+def test_headlines_without_latin_letters_are_separate_stories(client, headlines):
+    """Two pages with non-Latin or punctuation-only headlines make two articles, each with a
+    working URL; re-importing them updates each, never the other."""
+    first = save_parsed_article(parsed=story(headlines[0], body="Story A.")).article
+    second = save_parsed_article(parsed=story(headlines[1], body="Story B.")).article
+    assert first.pk != second.pk and first.slug != second.slug
+    save_parsed_article(parsed=story(headlines[0], body="Story A, updated."))
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert "Story A, updated." in first.body and "Story B." in second.body
+    assert Article.objects.count() == 2
+    for article in (first, second):
+        article.status, article.published_at = (
+            Article.Status.PUBLISHED,
+            dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+        )
+        article.save()
+        assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_punctuation_headlines_in_one_run_get_suffixed_slugs():
+    """ "!!!" twice with different URLs: two articles, slugs "article" and "article-2"."""
+    first = save_parsed_article(parsed=story("!!!", url="https://news.example/1")).article
+    second = save_parsed_article(parsed=story("!!!", url="https://news.example/2")).article
+    assert (first.slug, second.slug) == ("article", "article-2")
+
+
+def test_same_headline_different_urls_are_two_stories():
+    """Two pages with one headline but different URL lines never collapse into one article."""
+    a = save_parsed_article(parsed=story("Same words", url="https://news.example/a", body="A."))
+    b = save_parsed_article(parsed=story("Same words", url="https://news.example/b", body="B."))
+    assert b.created and a.article.pk != b.article.pk
+    a.article.refresh_from_db()
+    assert "A." in a.article.body and a.article.source_url == "https://news.example/a"
+    assert b.article.slug == "same-words-2"
+
+
+def test_a_page_never_takes_over_an_editors_story_by_slug(make_article):
+    """An article an editor wrote with the slug a page would get is left alone."""
+    editors = make_article(headline="Harbour reopens", body="<p>The editor's text.</p>")
+    imported = save_parsed_article(parsed=story("Harbour reopens")).article
+    assert imported.pk != editors.pk and imported.slug == "harbour-reopens-2"
+    editors.refresh_from_db()
+    assert editors.body == "<p>The editor's text.</p>"
+
+
+def test_page_without_url_finds_its_article_after_an_editor_retitles_it():
+    """Re-importing a page finds the article it made even after the headline was edited."""
+    article = save_parsed_article(parsed=story("Original headline")).article
+    Article.objects.filter(pk=article.pk).update(headline="The desk's better headline")
+    again = save_parsed_article(parsed=story("Original headline"))
+    assert not again.created and again.article.pk == article.pk
+    assert Article.objects.count() == 1
+
+
+def test_page_given_a_url_later_updates_the_article_it_made_without_one():
+    """A page imported first without its URL line and then with it is one article."""
+    article = save_parsed_article(parsed=story("Growing story")).article
+    again = save_parsed_article(parsed=story("Growing story", url="https://news.example/g"))
+    assert not again.created and again.article.pk == article.pk
+    assert again.article.source_url == "https://news.example/g"
+
+
+@pytest.mark.parametrize("name", ["김민준", "Иван Петров", "José Ñúñez", "!!!"])
+def test_bylines_in_any_script_import_with_working_author_pages(client, name):
+    """An author named in Hangul, Cyrillic or punctuation imports, with a page that works."""
+    parsed = story("A story", byline=name, extra=f"{name}\nreporter@example.com\n\n")
+    article = save_parsed_article(
+        parsed=parsed, editorial=Editorial(status="published", section="세계")
+    ).article
+    author = article.authors.get()
+    assert author.name == name and author.email == "reporter@example.com"
+    assert client.get(author.get_absolute_url()).status_code == 200
+    assert client.get(article.section.get_absolute_url()).status_code == 200
+
+
+def test_namesakes_slugs_are_suffixed_and_names_match_exactly(make_author):
+    """A new author whose slug is taken gets a suffix; an exact name finds its author."""
+    make_author(name="Kim Min Jun", slug="kim-min-jun")
+    article = save_parsed_article(parsed=story("One", byline="Kim Min-Jun")).article
+    assert article.authors.get().slug == "kim-min-jun-2"
+    again = save_parsed_article(parsed=story("Two", byline="Kim Min-Jun")).article
+    assert again.authors.get() == article.authors.get()
+
+
+@pytest.mark.parametrize("tag", ["북한", "Россия", "!!!", "C++"])
+def test_tags_in_any_script_get_working_pages(client, tag):
+    """Tags with non-Latin or punctuation-only names get a slug and a page that works."""
+    article = save_parsed_article(
+        parsed=story("Tagged story"), editorial=Editorial(status="published", tags=(tag, "???"))
+    ).article
+    for saved in article.tags.all():
+        assert saved.slug
+        assert client.get(reverse("articles:tag", kwargs={"slug": saved.slug})).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["세계", "Мир", "!!!"])
+def test_sections_in_any_script_import_with_a_page(client, name):
+    """A section named in any script is made once, with a working page, and found again."""
+    editorial = Editorial(status="published", section=name)
+    first = save_parsed_article(parsed=story("One"), editorial=editorial).article
+    second = save_parsed_article(parsed=story("Two"), editorial=editorial).article
+    assert first.section == second.section and first.section.name == name
+    assert client.get(first.section.get_absolute_url()).status_code == 200
+
+
+# One writer: the same rule whatever the batching ----------------------------------------------
+
+
+def test_rail_headline_shared_by_two_articles_links_to_the_newest(make_article):
+    """A rail headline two articles share links to the most recently published one, whether
+    the page comes alone or in a batch."""
+    from articles.importers.writer import Page, write_pages
+
+    older = make_article(headline="Twin", published_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+    newer = make_article(
+        headline="TWIN", slug="twin-2", published_at=dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
+    )
+    rail = "Comments0\n\n[WORLD] Latest Stories\n\n  • twin\n"
+    alone = save_parsed_article(parsed=story("Alone", extra="", body="Body.\n\n" + rail)).article
+    [(_, batched)] = list(write_pages([Page(story("Batched", body="Body.\n\n" + rail))]))
+    for article in (alone, batched.article):
+        assert article.related_stories.get().target == newer
+    assert older.cited_by.count() == 0
+
+
+def test_entries_written_earlier_link_to_a_story_imported_later():
+    """Rail entries naming a story not yet imported link to it once it is, in any batch."""
+    first = save_parsed_article(
+        parsed=story("First"), editorial=Editorial(related=("Later story",))
+    ).article
+    later = save_parsed_article(parsed=story("Later story"))
+    assert first.related_stories.get(rail="Related Stories").target == later.article
+    assert later.linked == 1
+
+
+def test_reimport_bumps_the_lock_and_records_a_revision():
+    """A re-import moves the article's lock version and leaves a revision saying so."""
+    from reversion.models import Version
+
+    article = save_parsed_article(parsed=story("Locked story")).article
+    assert article.lock_version == 0
+    again = save_parsed_article(parsed=story("Locked story", body="Changed text.")).article
+    assert again.lock_version == 1
+    [version] = Version.objects.get_for_object(again)
+    assert version.revision.comment.startswith("Re-imported from")
+
+
+def test_editor_with_the_form_open_is_told_the_story_changed(client):
+    """An editor who opened the article before a re-import gets the conflict message, and
+    neither the import nor the editor's text is silently lost."""
+    from tests.staff import article_form_data, change_url, errors_of, staff_user
+
+    article = save_parsed_article(parsed=story("Open in the admin")).article
+    editor = staff_user("Editor")
+    stale_form = article_form_data(article, headline="The editor's headline")
+    save_parsed_article(parsed=story("Open in the admin", body="Imported again."))
+    client.force_login(editor)
+    response = client.post(change_url(article), stale_form)
+    assert response.status_code == 200
+    errors = errors_of(response)
+    assert "saved this article" in errors and "NOT been saved" in errors
+    article.refresh_from_db()
+    assert article.headline == "Open in the admin" and "Imported again." in article.body
+
+
+# Faithful on real pages' variants -------------------------------------------------------------
+
+
+def test_photographer_and_agency_are_recorded_as_such():
+    """ "Photo by Kim Min-jun / Yonhap": Kim Min-jun a photographer, Yonhap an agency."""
+    parsed = story("Credited", body="Photo by Kim Min-jun / Yonhap\n\nThe story begins.")
+    credit = save_parsed_article(parsed=parsed).article.lead_image
+    kinds = dict(credit.sources.values_list("name", "kind"))
+    assert kinds == {
+        "Kim Min-jun": ImageSource.Kind.PHOTOGRAPHER,
+        "Yonhap": ImageSource.Kind.AGENCY,
+    }
+    assert credit.creator == "Kim Min-jun"
+    assert credit.credit_line == "Photo by Kim Min-jun / Yonhap"
+
+
+def test_two_author_signoff_keeps_both_addresses():
+    """Each author of a two-author sign-off keeps the address the page gives them."""
+    parsed = story(
+        "Joint story",
+        byline="Jane Roe and Kim Min-jun",
+        extra="Jane Roe\njane@example.com\nKim Min-jun\nkim@example.com\n\n",
+    )
+    article = save_parsed_article(parsed=parsed).article
+    assert dict(article.authors.values_list("name", "email")) == {
+        "Jane Roe": "jane@example.com",
+        "Kim Min-jun": "kim@example.com",
+    }
+
+
+# Every field's limits hold ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("editorial", "message"),
+    [
+        (Editorial(dek="x" * 5_000_000), "dek"),
+        (Editorial(section="S" * 81), "section"),
+        (Editorial(source_url="not a url"), "source_url"),
+        (Editorial(tags=("t" * 101,)), "name"),
+        (Editorial(related=("r" * 301,)), "headline"),
+    ],
+)
+def test_values_over_the_admins_limits_are_refused(editorial, message):
+    """What the admin would refuse, the importer refuses too, and writes nothing of the page."""
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match=message):
+        save_parsed_article(parsed=story("Too much"), editorial=editorial)
+    assert Article.objects.count() == Section.objects.count() == Author.objects.count() == 0
+
+
+def test_control_characters_never_reach_the_database():
+    """Control characters are stripped from the page and the sidecar's text alike."""
+    parsed = parse_article_page("Bell\x07 story\n\nJane\x1b Roe Views\n\nText\x00 here.\n")
+    article = save_parsed_article(parsed=parsed, editorial=Editorial(dek="A dek")).article
+    assert article.headline == "Bell story"
+    assert article.authors.get().name == "Jane Roe"
+    assert article.body == "<p>Text here.</p>"

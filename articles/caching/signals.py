@@ -73,22 +73,30 @@ def article_tokens(article: Article, *, with_relations: bool = True) -> set[str]
         if slug:
             tokens.add(SECTION_LIST.format(slug=slug))
     if with_relations and article.pk:
-        authors = Author.objects.filter(byline__article=article).values_list("slug", flat=True)
-        tokens.update(AUTHOR_LIST.format(slug=slug) for slug in authors)
-        tags = Tag.objects.filter(
-            taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(Article),
-            taggit_taggeditem_items__object_id=article.pk,
-        ).values_list("slug", flat=True)
-        tokens.update(TAG_LIST.format(slug=slug) for slug in tags)
+        tokens |= _list_tokens_of_relations([article.pk])
     return tokens
+
+
+def _list_tokens_of_relations(article_pks) -> set[str]:
+    """The author and tag lists these articles are on: one query for each, however many."""
+    authors = Author.objects.filter(byline__article__in=article_pks).values_list("slug", flat=True)
+    tags = Tag.objects.filter(
+        taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(Article),
+        taggit_taggeditem_items__object_id__in=article_pks,
+    ).values_list("slug", flat=True)
+    return {AUTHOR_LIST.format(slug=slug) for slug in authors.distinct()} | {
+        TAG_LIST.format(slug=slug) for slug in tags.distinct()
+    }
 
 
 def articles_changed(pks: Iterable[int]) -> None:
     """For writes that bypass model signals (bulk_create, queryset.update) on these articles."""
-    articles = Article.objects.filter(pk__in=set(pks)).select_related("section")
+    articles = list(Article.objects.filter(pk__in=set(pks)).select_related("section"))
     tokens: set[str] = set()
     for article in articles:
-        tokens |= article_tokens(article)
+        tokens |= article_tokens(article, with_relations=False)
+    if articles:
+        tokens |= _list_tokens_of_relations([article.pk for article in articles])
     invalidate(tokens, schedule_changed=True)
 
 

@@ -13,20 +13,27 @@ related stories finds real targets. A small share of pages carries the
 artefacts seen in real scrapes: "&nbsp" left as text in the first "Popular Now"
 rail and a file cut off in the middle of the last rail.
 
-All people, companies and events are invented; output depends only on the
-count, the seed and the artefact rate.
+``variants`` adds the page variants real archives hold, each on its share of the pages (page
+``i`` gets ``variants[i % len(variants)]``), every variant page with its own ``URL:`` line:
 
-    python -m bench.pagegen DIR --count 1000 --seed 0
+- ``duplicate_headline``: the previous page's headline on a different page (another URL);
+- ``non_latin``: a Korean, Russian or punctuation-only ("!!!") headline, and a byline in
+  Hangul or Cyrillic;
+- ``photographer_credit``: "Photo by Kim Min-jun / Yonhap", "Courtesy of JYP Entertainment",
+  "Photo by Ana de la Cruz / AFP";
+- ``multi_sentence_caption``: "Getty Images" alone, then a caption of two sentences;
+- ``signoff_without_email``: the author's name closes the story, with no address;
+- ``two_author_signoff``: two authors on the byline, each with an address in the sign-off.
+
+All people, companies and events are invented; output depends only on the
+arguments.
 """
 
 from __future__ import annotations
 
-import argparse
 import random
-import sys
-import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 NBSP = "\u00a0"
@@ -145,12 +152,7 @@ MONTHS = (
 
 # Singular subjects, so they agree with the verbs below.
 HEADLINE_SUBJECTS = (
-    "Northwind Motors",
-    "Daehan Electronics",
-    "Meridian Bank",
-    "Solace Pharma",
-    "Kestrel Air",
-    "Bluepeak Energy",
+    *COMPANIES,
     "Seoul",
     "Tokyo",
     "Beijing",
@@ -291,6 +293,36 @@ class RailItem:
     label: str  # section shown under the headline, e.g. "LIFESTYLE"
 
 
+VARIANTS = (
+    "duplicate_headline",
+    "non_latin",
+    "photographer_credit",
+    "multi_sentence_caption",
+    "signoff_without_email",
+    "two_author_signoff",
+)
+NON_LATIN_HEADLINES = (
+    "북한, 동해상으로 탄도미사일 발사",
+    "Россия и КНДР подписали новое соглашение",
+    "!!!",
+    "서울 아파트값 상승세 둔화",
+    "Правительство одобрило бюджет на следующий год",
+    "???",
+)
+NON_LATIN_AUTHORS = ("김민준", "Иван Петров", "이서연", "Анна Смирнова")
+# (credit line as printed, photographers, agencies)
+PHOTOGRAPHER_CREDITS = (
+    ("Photo by Kim Min-jun / Yonhap", ("Kim Min-jun",), ("Yonhap",)),
+    ("Courtesy of JYP Entertainment", (), ("JYP Entertainment",)),
+    ("Photo by Ana de la Cruz / AFP", ("Ana de la Cruz",), ("AFP",)),
+)
+MULTI_SENTENCE_CAPTIONS = (
+    "Son Heung-min celebrates after scoring against Kuwait in Kuwait City on November 14. "
+    "Kim scored in the 88th minute.",
+    "Delegates arrive for the climate talks in Baku on Monday. The talks run until Friday.",
+)
+
+
 @dataclass(frozen=True)
 class PageSpec:
     filename: str
@@ -303,6 +335,17 @@ class PageSpec:
     also_like: tuple[RailItem, ...]  # repeated as "Must-Reads"
     popular_now: tuple[RailItem, ...]  # rendered twice, as on the real pages
     scrape_artifacts: bool
+    variant: str = ""
+    source_url: str = ""
+    coauthor: str = ""
+    caption: str = ""  # a caption block under a credit line that stands alone
+    photographers: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+    emails: tuple[str, ...] = (DESK_EMAIL,)  # the sign-off's addresses, one per author
+
+    @property
+    def byline(self) -> tuple[str, ...]:
+        return (self.author, self.coauthor) if self.coauthor else (self.author,)
 
 
 def _unique_headlines(rng: random.Random, count: int) -> list[str]:
@@ -410,13 +453,19 @@ def _rail_items(
 
 
 def build_pages(
-    count: int, seed: int = 0, artifact_rate: float = DEFAULT_ARTIFACT_RATE
+    count: int,
+    seed: int = 0,
+    artifact_rate: float = DEFAULT_ARTIFACT_RATE,
+    variants: Sequence[str] = (),
 ) -> list[PageSpec]:
     """Describe `count` pages; the same arguments always give the same pages."""
     if count < 0:
         raise ValueError("count must not be negative")
     if not 0 <= artifact_rate <= 1:
         raise ValueError("artifact_rate must be between 0 and 1")
+    unknown = set(variants) - set(VARIANTS)
+    if unknown:
+        raise ValueError(f"unknown variants: {', '.join(sorted(unknown))}")
     rng = random.Random(seed)
     all_headlines = _unique_headlines(rng, count + FILLER_HEADLINES)
     headlines, fillers = all_headlines[:count], all_headlines[count:]
@@ -440,7 +489,39 @@ def build_pages(
                 scrape_artifacts=rng.random() < artifact_rate,
             )
         )
+        if variants:
+            turn = index // len(variants)  # the how-many-th page of its variant
+            pages[-1] = _with_variant(
+                pages[-1], variants[index % len(variants)], index, turn, pages
+            )
     return pages
+
+
+def _with_variant(
+    page: PageSpec, variant: str, index: int, turn: int, pages: list[PageSpec]
+) -> PageSpec:
+    """``page`` turned into ``variant``; every variant page has its own source URL."""
+    changes: dict = {"variant": variant, "source_url": f"https://news.example/article/{index}"}
+    if variant == "duplicate_headline" and index > 0:
+        changes["headline"] = pages[index - 1].headline
+    elif variant == "non_latin":
+        changes["headline"] = NON_LATIN_HEADLINES[turn % len(NON_LATIN_HEADLINES)]
+        changes["author"] = NON_LATIN_AUTHORS[turn % len(NON_LATIN_AUTHORS)]
+    elif variant == "photographer_credit":
+        line, photographers, agencies = PHOTOGRAPHER_CREDITS[turn % len(PHOTOGRAPHER_CREDITS)]
+        changes.update(credit=line, photographers=photographers, agencies=agencies)
+    elif variant == "multi_sentence_caption":
+        caption = MULTI_SENTENCE_CAPTIONS[turn % len(MULTI_SENTENCE_CAPTIONS)]
+        changes.update(credit="Getty Images", caption=caption, agencies=("Getty Images",))
+    elif variant == "signoff_without_email":
+        changes["emails"] = ()
+    elif variant == "two_author_signoff":
+        coauthor = next(name for name in AUTHORS if name != page.author)
+        changes.update(
+            coauthor=coauthor,
+            emails=(f"reporter{index}@example.com", f"reporter{index}b@example.com"),
+        )
+    return replace(page, **changes)
 
 
 def _numbered_rail(title: str, items: Sequence[RailItem], label_suffix: str = NBSP) -> list[str]:
@@ -457,12 +538,20 @@ def _numbered_rail(title: str, items: Sequence[RailItem], label_suffix: str = NB
 
 
 def render_page(page: PageSpec) -> str:
-    lines = [NAV_LINE, "", page.headline, "", f"{page.author} Views {NBSP}", ""]
+    lines = [f"URL: {page.source_url}"] if page.source_url else []
+    lines += [NAV_LINE, "", page.headline, "", f"{' and '.join(page.byline)} Views {NBSP}", ""]
     if page.credit:
         lines += [page.credit, ""]
+    if page.caption:
+        lines += [page.caption, ""]
     for paragraph in page.paragraphs:
         lines += [paragraph, ""]
-    lines += [page.author, DESK_EMAIL, ""]
+    if page.coauthor:
+        for name, email in zip(page.byline, page.emails, strict=True):
+            lines += [name, email]
+    else:
+        lines += [page.author, *page.emails]
+    lines.append("")
     lines += [COMMENT_COUNTER, "", "300", "", COMMENT_COUNTER, ""]
     lines += [f"[{page.section}] Latest Stories", ""]
     lines += [f"  {BULLET} {headline}" for headline in page.latest_stories]
@@ -500,32 +589,3 @@ def write_pages(
             handle.write(render_page(page))
         paths.append(path)
     return paths
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.pagegen",
-        description="Write synthetic scraped article pages for import benchmarks.",
-    )
-    parser.add_argument("directory", type=Path)
-    parser.add_argument("--count", type=int, default=1000, help="pages to write (default 1000)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    parser.add_argument(
-        "--artifact-rate",
-        type=float,
-        default=DEFAULT_ARTIFACT_RATE,
-        help="share of pages with scrape artefacts (default %(default)s)",
-    )
-    args = parser.parse_args(argv)
-    started = time.perf_counter()
-    try:
-        paths = write_pages(args.directory, args.count, args.seed, args.artifact_rate)
-    except ValueError as exc:
-        parser.error(str(exc))
-    elapsed = time.perf_counter() - started
-    print(f"wrote {len(paths)} pages to {args.directory} in {elapsed:.2f}s")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
