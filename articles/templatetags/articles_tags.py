@@ -132,8 +132,9 @@ def page_social_meta(context):
 
 
 @register.inclusion_tag("articles/_article_meta.html", takes_context=True)
-def article_meta(context, article):
-    """Canonical URL, description, OpenGraph, Twitter card and NewsArticle JSON-LD."""
+def article_meta(context, article, comments=None):
+    """Canonical URL, description, OpenGraph, Twitter card and NewsArticle JSON-LD (with the
+    readers' ``comments`` when the page shows them)."""
     request = context["request"]
     crumbs = [("Home", reverse("articles:home"))]
     if article.section_id:
@@ -149,7 +150,7 @@ def article_meta(context, article):
             request.build_absolute_uri(author.get_absolute_url())
             for author in article.authors.all()
         ],
-        "article_json_ld": metadata.json_ld(metadata.news_article(request, article)),
+        "article_json_ld": metadata.json_ld(metadata.news_article(request, article, comments)),
         "breadcrumbs_json_ld": metadata.json_ld(metadata.breadcrumb_list(request, crumbs)),
     }
 
