@@ -76,7 +76,7 @@ def post_comment(request):
     article = _published_article(request.POST.get("object_pk"))
     form = CommentForm(article, data=request.POST)
     valid = form.is_valid()
-    parent = form.cleaned_data.get("parent") if valid else None
+    parent = form.cleaned_data.get("parent")
 
     def hand_back(status, notice):
         return _form_page(
@@ -126,6 +126,8 @@ def reply(request, pk):
     parent = get_object_or_404(Comment.objects.published(), pk=pk)
     article = _published_article(parent.article_id)
     parent = parent.parent or parent
+    if not thread_for(article).is_open:
+        return _form_page(request, article, None, status=403, closed=True)
     form = CommentForm(
         article, initial={"parent": parent.pk, "started": spam.issue_started(article.pk)}
     )
