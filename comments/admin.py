@@ -4,20 +4,12 @@ Reporters have no comment permissions (comments/migrations/0002), so they see no
 """
 
 from django.contrib import admin, messages
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from comments import moderation
 from comments.models import Comment, Discussion, TrustedCommenter
-
-STATUS_FILTERS = {
-    Comment.Status.PENDING: Q(is_public=False, is_removed=False),
-    Comment.Status.PUBLISHED: Q(is_public=True, is_removed=False),
-    Comment.Status.REMOVED: Q(is_removed=True, is_spam=False),
-    Comment.Status.SPAM: Q(is_spam=True),
-}
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -28,8 +20,9 @@ class StatusFilter(admin.SimpleListFilter):
         return Comment.Status.choices
 
     def queryset(self, request, queryset):
-        condition = STATUS_FILTERS.get(self.value())
-        return queryset if condition is None else queryset.filter(condition)
+        if self.value() not in Comment.Status.values:
+            return queryset
+        return queryset.with_status(self.value())
 
 
 @admin.register(Comment)

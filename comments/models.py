@@ -25,17 +25,34 @@ def comments_token(article_pk) -> str:
     return f"comments:{article_pk}"
 
 
+def shown_to_readers(prefix: str = "") -> Q:
+    """What readers may see, for comments reached through ``prefix`` (e.g. ``"comments__"``)."""
+    return Q(**{f"{prefix}is_public": True, f"{prefix}is_removed": False})
+
+
+# A comment's status as stored: the one rule for each (Comment.status says it for one comment).
+STATUS_CONDITIONS = {
+    "pending": Q(is_public=False, is_removed=False),
+    "published": shown_to_readers(),
+    "removed": Q(is_removed=True, is_spam=False),
+    "spam": Q(is_spam=True),
+}
+
+
 class CommentQuerySet(models.QuerySet):
     def for_article(self, article_pk):
         return self.filter(article_id=article_pk)
 
+    def with_status(self, status: str):
+        return self.filter(STATUS_CONDITIONS[status])
+
     def published(self):
         """What readers may see (on a published article's page)."""
-        return self.filter(is_public=True, is_removed=False)
+        return self.with_status("published")
 
     def pending(self):
         """The moderation queue: neither approved nor removed yet."""
-        return self.filter(is_public=False, is_removed=False)
+        return self.with_status("pending")
 
     def by_email(self, email: str):
         return self.filter(user_email__iexact=email.strip())

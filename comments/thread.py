@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 
 from django.conf import settings
-from django.db.models import FilteredRelation, Q
+from django.db.models import FilteredRelation
 
 from articles import caching
 from articles.models import Article
-from comments.models import Comment, Discussion, comments_token
+from comments.models import Comment, Discussion, comments_token, shown_to_readers
 
 _MEMO = "_comment_thread"
 
@@ -77,13 +77,9 @@ def thread_for(article) -> Thread:
 def _read(article_pk) -> tuple[str | None, list[Comment]]:
     rows = (
         Article.objects.filter(pk=article_pk)
-        .annotate(
-            shown=FilteredRelation(
-                "comments", condition=Q(comments__is_public=True, comments__is_removed=False)
-            )
-        )
-        .order_by("shown__submit_date", "shown__id")
-        .values_list("discussion__state", *(f"shown__{name}" for name in SHOWN_FIELDS))
+        .annotate(visible=FilteredRelation("comments", condition=shown_to_readers("comments__")))
+        .order_by("visible__submit_date", "visible__id")
+        .values_list("discussion__state", *(f"visible__{name}" for name in SHOWN_FIELDS))
     )
     rows = list(rows)  # one row with no comment when there is none
     state = rows[0][0] if rows else None

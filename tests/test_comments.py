@@ -453,3 +453,32 @@ def test_form_key_and_result_pages_are_never_cached(reader, story):
     assert not page.cookies and "public" in page["Cache-Control"]
     key = reader.get(reverse("comments:key", args=[story.pk]))
     assert "no-store" in key["Cache-Control"] and "csrftoken" in key.cookies
+
+
+def test_editor_closes_an_articles_comments_in_the_admin(client, story):
+    """The admin form, posted as the browser does, closes the comments of the cached page."""
+    client.get(story.get_absolute_url())
+    assert client.get(story.get_absolute_url())["X-Page-Cache"] == "hit"
+    editor = Client()
+    editor.force_login(moderator())
+    response = editor.post(
+        reverse("admin:comments_discussion_add"),
+        {"article": story.pk, "state": "closed", "_save": "Save"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert "are closed" in html and '<form class="comment-form"' not in html
+
+
+def test_editor_unpublishes_one_comment_from_its_change_form(client, story):
+    """Unticking "published" on the change form takes the comment off the cached page."""
+    comment = make_comment(story, comment="Soon gone.")
+    assert "Soon gone." in client.get(story.get_absolute_url()).content.decode()
+    editor = Client()
+    editor.force_login(moderator())
+    url = reverse("admin:comments_comment_change", args=[comment.pk])
+    assert "Soon gone." in editor.get(url).content.decode()
+    response = editor.post(url, {"is_removed": "on", "_save": "Save"})  # unticked boxes: absent
+    assert response.status_code == 302
+    assert Comment.objects.get().status == Comment.Status.REMOVED
+    assert "Soon gone." not in client.get(story.get_absolute_url()).content.decode()
