@@ -10,6 +10,7 @@ from urllib.error import URLError
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +33,14 @@ def comment_settings(settings):
     settings.COMMENTS_RATE_LIMIT = 5
     settings.AKISMET_API_KEY = ""
     return settings
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_invalidations():
+    """Forget page-cache invalidations queued by earlier tests whose transaction was rolled
+    back: the cache keeps that queue on the database connection past a rollback, and the next
+    commit would move those stories' pages too, hiding whether ours moved only the one page."""
+    connection.__dict__.pop("page_cache_pending", None)
 
 
 @pytest.fixture
