@@ -89,8 +89,9 @@ def person(author) -> dict:
     }
 
 
-def news_article(article) -> dict:
-    """schema.org NewsArticle: what Google's article rich results read."""
+def news_article(article, comments=None) -> dict:
+    """schema.org NewsArticle: what Google's article rich results read, with the readers'
+    published ``comments`` (oldest first) when the page shows them."""
     url = absolute(article.get_absolute_url())
     image = article_image(article)
     data = {
@@ -121,7 +122,21 @@ def news_article(article) -> dict:
     keywords = [tag.name for tag in article.tags.all()]
     if keywords:
         data["keywords"] = keywords
+    if comments is not None:
+        data["commentCount"] = len(comments)
+        data["comment"] = [reader_comment(url, comment) for comment in comments]
     return data
+
+
+def reader_comment(article_url: str, comment) -> dict:
+    """schema.org Comment: the reader's name, words and time; never their email address."""
+    return {
+        "@type": "Comment",
+        "url": f"{article_url}#{comment.anchor}",
+        "text": comment.comment,
+        "dateCreated": iso_datetime(comment.submit_date),
+        "author": {"@type": "Person", "name": comment.user_name},
+    }
 
 
 def breadcrumb_list(crumbs) -> dict:

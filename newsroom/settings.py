@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "reversion",
     "django_prose_editor",
     "articles",
+    # After articles: its page cache is wired before the comments' own tokens.
+    "comments",
 ]
 
 MIDDLEWARE = [
@@ -278,6 +280,24 @@ CONTENT_SECURITY_POLICY = {
 if SECURE_SSL_REDIRECT:
     CONTENT_SECURITY_POLICY["upgrade-insecure-requests"] = []
 CONTENT_SECURITY_POLICY_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
+
+# Reader comments (comments/, django-contrib-comments): see the README's "Reader comments".
+COMMENTS_MAX_LENGTH = int(os.environ.get("COMMENTS_MAX_LENGTH", "300"))
+# Every comment waits for an editor, but those of trusted commenters; 0 publishes at once.
+COMMENTS_PREMODERATION = env_bool("COMMENTS_PREMODERATION", True)
+# New comments are refused this many days after publication (0: never), unless an editor
+# opens or closes an article's comments themselves.
+COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "30"))
+COMMENTS_RATE_LIMIT = int(os.environ.get("COMMENTS_RATE_LIMIT", "5"))  # comments per address
+COMMENTS_RATE_WINDOW = int(os.environ.get("COMMENTS_RATE_WINDOW", "600"))  # seconds
+COMMENTS_MIN_SECONDS = int(os.environ.get("COMMENTS_MIN_SECONDS", "3"))  # faster is a robot
+COMMENTS_MAX_LINKS = int(os.environ.get("COMMENTS_MAX_LINKS", "2"))
+COMMENTS_LINKIFY = env_bool("COMMENTS_LINKIFY", False)
+# Behind a proxy: the META name of the header carrying the reader's address (HTTP_X_REAL_IP).
+COMMENTS_IP_HEADER = os.environ.get("COMMENTS_IP_HEADER", "")
+AKISMET_API_KEY = os.environ.get("AKISMET_API_KEY", "")
+# django-contrib-comments refuses a form handed out longer ago than this (seconds).
+COMMENTS_TIMEOUT = 24 * 3600
 
 # Editorial identity used in page metadata and sign-offs.
 NEWSROOM_SITE_NAME = os.environ.get("SITE_NAME", "Newsroom")

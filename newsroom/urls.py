@@ -14,6 +14,7 @@ def favicon(request):
 urlpatterns = [
     path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
+    path("comments/", include("comments.urls")),
     path("", include("articles.urls")),
 ]
 

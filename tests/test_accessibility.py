@@ -1,6 +1,7 @@
 """WCAG 2.2 AA in a real browser: axe-core in headless Chromium against the live server.
 
-The home, article, section, search and author pages are checked at a desktop width and at
+The home, article (with readers' comments and the comment form), section, search and author
+pages, and the comment form handed back with errors, are checked at a desktop width and at
 320 px (WCAG's reflow width) with axe-core's WCAG 2.0-2.2 A/AA and best-practice rules, target
 size included: no violation is allowed. Other tests drive the keyboard, read the page with
 JavaScript off, print it, and watch that no request leaves for another host.
@@ -19,6 +20,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from comments.models import Comment
 from tests.conftest import DATA_DIR
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -107,6 +109,21 @@ def site(
         published_at=timezone.now() - dt.timedelta(hours=1),
     )
     make_related(article, rail="Related Stories", headline="A story from the source page")
+    first = Comment.objects.create(
+        article=article,
+        user_name="김민아",
+        user_email="a@example.com",
+        is_public=True,
+        comment="Good to see the port open again.\nA second line with <b>markup</b>.",
+    )
+    Comment.objects.create(
+        article=article,
+        user_name="Иван",
+        user_email="b@example.com",
+        is_public=True,
+        comment="Agreed.",
+        parent=first,
+    )
     for n in range(24):
         make_article(
             section=world if n % 2 else sport,
@@ -288,5 +305,61 @@ def test_print_shows_the_story_alone(browser, live_server, site):
         for shown in (".story__headline", ".story__body", ".story__figure", ".signoff"):
             assert page.locator(shown).is_visible(), shown
         assert page.pdf()[:4] == b"%PDF"
+    finally:
+        page.context.close()
+
+
+def test_comment_form_handed_back_with_errors_has_no_axe_violations(browser, live_server, site):
+    """The form a reader gets back with a wrong field passes axe-core too."""
+    page = open_page(browser, live_server.url + site["article"].get_absolute_url(), bypass_csp=True)
+    try:
+        page.fill("#id_name", "Mina Park")
+        page.fill("#id_email", "not an email")
+        page.fill("#id_comment", "Words kept.")
+        page.evaluate("document.querySelector('#id_email').type = 'text'")  # past the browser
+        page.click("text=Post comment")
+        page.wait_for_url("**/comments/post/")
+        assert "Words kept." in page.locator("#id_comment").input_value()
+        assert page.locator("#id_email[aria-invalid=true]").count() == 1
+        assert axe_violations(page) == []
+    finally:
+        page.context.close()
+
+
+def test_reader_posts_a_comment_from_the_cached_page(browser, live_server, site, settings):
+    """With JavaScript: the live count runs, the token is fetched, the comment is received."""
+    settings.COMMENTS_MIN_SECONDS = 0
+    url = live_server.url + site["article"].get_absolute_url()
+    open_page(browser, url).context.close()  # the next reader gets the cached page
+    page = open_page(browser, url)
+    try:
+        page.fill("#id_name", "Mina Park")
+        page.fill("#id_email", "mina@example.com")
+        page.fill("#id_comment", "Thank you for this.\nSecond line.")
+        assert page.locator("[data-comment-count]").inner_text() == "268 characters left"
+        page.click("text=Post comment")
+        page.wait_for_url("**/comments/posted/**")
+        assert "once an editor has read it" in page.content()
+        assert Comment.objects.get(user_name="Mina Park").comment.endswith("Second line.")
+        assert page.foreign_requests == []
+    finally:
+        page.context.close()
+
+
+def test_reader_without_javascript_confirms_and_posts(browser, live_server, site, settings):
+    """Without JavaScript the post comes back filled in; posting again saves it."""
+    settings.COMMENTS_MIN_SECONDS = 0
+    page = open_page(
+        browser, live_server.url + site["article"].get_absolute_url(), java_script_enabled=False
+    )
+    try:
+        page.fill("#id_name", "No Script")
+        page.fill("#id_email", "noscript@example.com")
+        page.fill("#id_comment", "Plain old form.")
+        page.click("text=Post comment")
+        assert "post it again" in page.content()
+        page.click("text=Post comment")
+        page.wait_for_url("**/comments/posted/**")
+        assert Comment.objects.filter(comment="Plain old form.").count() == 1
     finally:
         page.context.close()

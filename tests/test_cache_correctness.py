@@ -130,10 +130,11 @@ def test_the_release_does_not_depend_on_the_folder(settings, tmp_path):
     releases = []
     for folder in ("one", "two"):
         base = tmp_path / folder / "srv"
-        for name in ("templates", "articles", "newsroom"):
-            shutil.copytree(
-                PROJECT_DIR / name, base / name, ignore=shutil.ignore_patterns("__pycache__")
-            )
+        for name in policy.CODE_FOLDERS:
+            if (PROJECT_DIR / name).is_dir():
+                shutil.copytree(
+                    PROJECT_DIR / name, base / name, ignore=shutil.ignore_patterns("__pycache__")
+                )
         static = tmp_path / folder / "static"
         static.mkdir()
         (static / "staticfiles.json").write_text('{"paths": {}}')
@@ -143,3 +144,22 @@ def test_the_release_does_not_depend_on_the_folder(settings, tmp_path):
     policy._code_fingerprint.cache_clear()
     assert releases[0] == releases[1]
     assert Path(settings.BASE_DIR) != PROJECT_DIR
+
+
+@pytest.mark.parametrize("folder", ["articles", "comments", "api", "webhooks", "templates"])
+def test_a_code_change_in_any_app_starts_a_new_release(settings, tmp_path, folder):
+    """Pages cached by the previous code are never served by the next, whichever app changed."""
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / "staticfiles.json").write_text('{"paths": {}}')
+    settings.BASE_DIR, settings.STATIC_ROOT = tmp_path, static
+    settings.PAGE_CACHE_RELEASE = ""
+    (tmp_path / folder).mkdir()
+    code = tmp_path / folder / "views.py"
+    releases = []
+    for version in ("one", "two"):
+        code.write_text(f"RELEASE = {version!r}\n")
+        policy._code_fingerprint.cache_clear()
+        releases.append(policy.release())
+    policy._code_fingerprint.cache_clear()
+    assert releases[0] != releases[1]

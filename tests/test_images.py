@@ -263,7 +263,7 @@ def test_article_page_serves_srcset_sizes_and_dimensions(
     credit.save()
     article = make_article(lead_image=credit)
     warm_navigation()
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         html = client.get(article.get_absolute_url()).content.decode()
     figure = html[html.index("<figure") : html.index("</figure>")]
     assert '<source type="image/webp" srcset="' in figure

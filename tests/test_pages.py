@@ -220,8 +220,10 @@ def test_article_page_weight_and_no_other_host(client, make_article, make_author
         weight = len(html) + len(css.read())
     assert weight < 30 * 1024, f"{len(html)} bytes of HTML + {weight - len(html)} of CSS"
     text = html.decode()
-    # Only JSON-LD data, no script to run; no stylesheet, image or frame from elsewhere.
-    assert text.count("<script") == text.count('<script type="application/ld+json">')
+    # JSON-LD data and the site's own comment form script, nothing else; no script,
+    # stylesheet, image or frame from elsewhere.
+    assert text.count("<script") == text.count('<script type="application/ld+json">') + 1
+    assert '<script src="/static/comments/comments.js" defer></script>' in text
     loaded = re.findall(r'<(?:img|iframe|source|script|link)\b[^>]*?(?:src|href)="([^"]+)"', text)
     assert loaded  # the stylesheet at least
     for url in loaded:

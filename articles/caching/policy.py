@@ -87,6 +87,10 @@ def page_cache_enabled() -> bool:
 # --- Keys ------------------------------------------------------------------------------------
 
 
+# The folders whose code and templates render pages (or the API's cached answers).
+CODE_FOLDERS = ("templates", "articles", "newsroom", "comments", "api", "webhooks")
+
+
 @functools.cache
 def _code_fingerprint() -> str:
     """A hash of the templates, the code and the static manifest: a deploy starts a new cache.
@@ -97,12 +101,8 @@ def _code_fingerprint() -> str:
     """
     digest = hashlib.sha1(usedforsecurity=False)
     base = Path(settings.BASE_DIR)
-    roots = {
-        "templates": base / "templates",
-        "articles": base / "articles",
-        "newsroom": base / "newsroom",
-        "static": Path(settings.STATIC_ROOT),
-    }
+    roots = {folder: base / folder for folder in CODE_FOLDERS}
+    roots["static"] = Path(settings.STATIC_ROOT)
     for label, root in roots.items():
         if label == "static":
             files = [root / "staticfiles.json"]

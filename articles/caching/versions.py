@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import functools
 import logging
 import os
 import threading
@@ -60,10 +61,10 @@ def invalidate(tokens: Iterable[str], *, schedule_changed: bool = False) -> None
         return
     batch = connection.__dict__.get(_BATCH)
     if batch is None or not batch.registered(connection):
-        # The first write of this transaction (or of a savepoint after a rolled-back one).
+        # The first write of this transaction, or the first since its batch was rolled back
+        # (the rolled-back batch, its tokens and its outbox row are discarded with it).
         batch = connection.__dict__[_BATCH] = _Batch(connection)
-    batch.tokens |= tokens
-    batch.schedule_changed = batch.schedule_changed or schedule_changed
+    batch.add(tokens, schedule_changed)
 
 
 _BATCH = "page_cache_batch"
@@ -73,7 +74,8 @@ class _Batch:
     """What one transaction touched, with its row in the outbox and its commit callback.
 
     The row and the callback are written in the same savepoint, so a rolled-back savepoint
-    takes both away and the next write starts a new batch.
+    takes both away and the next write starts a new batch. Tokens of a savepoint opened after
+    the batch wait in a commit callback of their own, so they go if that savepoint rolls back.
     """
 
     def __init__(self, connection):
@@ -81,11 +83,25 @@ class _Batch:
         self.tokens: set[str] = set()
         self.schedule_changed = False
         self.row_id = PendingInvalidation.objects.create().pk
+        self.savepoints = set(connection.savepoint_ids)
         self.callback = self.flush
         transaction.on_commit(self.callback)
 
     def registered(self, connection) -> bool:
         return any(entry[1] is self.callback for entry in connection.run_on_commit)
+
+    def add(self, tokens: set[str], schedule_changed: bool) -> None:
+        if set(self.connection.savepoint_ids) <= self.savepoints:
+            self.keep(tokens, schedule_changed)
+            return
+        transaction.on_commit(functools.partial(self.keep, tokens, schedule_changed))
+        # The flush must run after every such callback that survived.
+        hooks = self.connection.run_on_commit
+        hooks.append(hooks.pop(next(i for i, hook in enumerate(hooks) if hook[1] is self.callback)))
+
+    def keep(self, tokens: set[str], schedule_changed: bool) -> None:
+        self.tokens |= tokens
+        self.schedule_changed = self.schedule_changed or schedule_changed
 
     def flush(self) -> None:
         if self.connection.__dict__.get(_BATCH) is self:

@@ -143,8 +143,9 @@ def page_social_meta(context):
 
 
 @register.inclusion_tag("articles/_article_meta.html", takes_context=True)
-def article_meta(context, article):
-    """Canonical URL, description, OpenGraph, Twitter card and NewsArticle JSON-LD."""
+def article_meta(context, article, comments=None):
+    """Canonical URL, description, OpenGraph, Twitter card and NewsArticle JSON-LD (with the
+    readers' ``comments`` when the page shows them)."""
     crumbs = [("Home", reverse("articles:home"))]
     if article.section_id:
         crumbs.append((article.section.name, article.section.get_absolute_url()))
@@ -158,7 +159,7 @@ def article_meta(context, article):
         "authors": [
             metadata.absolute(author.get_absolute_url()) for author in article.authors.all()
         ],
-        "article_json_ld": metadata.json_ld(metadata.news_article(article)),
+        "article_json_ld": metadata.json_ld(metadata.news_article(article, comments)),
         "breadcrumbs_json_ld": metadata.json_ld(metadata.breadcrumb_list(crumbs)),
     }
 
