@@ -61,7 +61,7 @@ def dispatch_due_events(report: PassReport, *, now: dt.datetime) -> int:
         deliveries = []
         for event in events:
             event.body = event_body(event) or ""
-            event.dispatched_at = timezone.now()
+            event.dispatched_at = now
             if not event.body:
                 event.state = WebhookEvent.State.CANCELLED
                 event.note = "The story is no longer published; nothing was sent."
