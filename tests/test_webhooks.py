@@ -15,6 +15,7 @@ from standardwebhooks import Webhook
 
 from articles import workflow
 from articles.models import Article, Correction
+from tests.conftest import PROJECT_DIR
 from tests.staff import staff_user
 from webhooks import signing
 from webhooks.delivery import run_once
@@ -122,6 +123,30 @@ def test_signature_matches_the_standard_webhooks_example():
         )
         == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
     )
+
+
+def test_the_readmes_verification_recipe_accepts_a_real_delivery(receiver, endpoint, make_article):
+    """The recipe partners copy from the README works on what we send, and only on that."""
+    readme = (PROJECT_DIR / "README.md").read_text()
+    recipe = readme.split("**Verifying a delivery**", 1)[1].split("```python", 1)[1]
+    namespace: dict = {}
+    exec(recipe.split("```", 1)[0], namespace)
+    make_article()
+    deliver()
+    (request,) = receiver.requests
+    headers = {name.lower(): value for name, value in request["headers"].items()}
+    assert namespace["verify"](endpoint.secret, headers, request["body"])
+    assert not namespace["verify"](endpoint.secret, headers, request["body"] + b"x")
+    assert not namespace["verify"](WebhookEndpoint().secret, headers, request["body"])
+
+
+def test_a_redirect_is_not_followed_but_retried(receiver, endpoint, make_article):
+    receiver.statuses = [301]
+    make_article()
+    deliver()
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == WebhookDelivery.Status.PENDING
+    assert delivery.response_status == 301 and len(receiver.requests) == 1
 
 
 def test_a_tampered_body_fails_verification(receiver, endpoint, make_article):

@@ -57,7 +57,10 @@ class WebhookEndpoint(models.Model):
         default=all_event_types, help_text="The events sent to this endpoint."
     )
     is_active = models.BooleanField(
-        "active", default=True, help_text="Untick to pause deliveries; they wait until it is on."
+        "active",
+        default=True,
+        help_text="Untick to pause: nothing is sent meanwhile; deliveries already waiting go "
+        "out once it is on again.",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
