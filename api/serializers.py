@@ -18,20 +18,58 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles.metadata import iso_datetime
+from articles.models import slug_url
 from articles.rails import build_rails
 
 
 def absolute_url(context: dict, path: str) -> str:
-    request = context.get("request")
-    if request is not None:
-        return request.build_absolute_uri(path)
     if path.startswith(("http://", "https://")):
-        return path
-    return settings.NEWSROOM_SITE_URL + path
+        return path  # media in a bucket
+    if "origin" not in context:
+        request = context.get("request")
+        context["origin"] = (
+            request.build_absolute_uri("/").rstrip("/")
+            if request is not None
+            else settings.NEWSROOM_SITE_URL
+        )
+    return context["origin"] + path
 
 
 def api_list_url(context: dict, **filters) -> str:
-    return absolute_url(context, f"{reverse('api:article-list')}?{urlencode(filters)}")
+    if "list_path" not in context:
+        context["list_path"] = reverse("api:article-list")
+    return absolute_url(context, f"{context['list_path']}?{urlencode(filters)}")
+
+
+# Sections, authors and tags appear many times in a list (every story's byline and tags), so
+# their serializers write their keys directly; the declared fields describe them in the schema,
+# and tests/test_api.py checks that both name the same keys.
+
+
+def section_ref(context: dict, section) -> dict:
+    return {
+        "name": section.name,
+        "slug": section.slug,
+        "url": absolute_url(context, section.get_absolute_url()),
+        "articles_url": api_list_url(context, section=section.slug),
+    }
+
+
+def author_ref(context: dict, author) -> dict:
+    return {
+        "name": author.name,
+        "slug": author.slug,
+        "url": absolute_url(context, author.get_absolute_url()),
+        "api_url": absolute_url(context, slug_url("api:author-detail", author.slug)),
+    }
+
+
+def tag_ref(context: dict, tag) -> dict:
+    return {
+        "name": tag.name,
+        "slug": tag.slug,
+        "url": absolute_url(context, slug_url("articles:tag", tag.slug)),
+    }
 
 
 @extend_schema_field(OpenApiTypes.DATETIME)
@@ -42,66 +80,64 @@ class TimestampField(serializers.Field):
         return iso_datetime(value) if value else None
 
 
-class SectionSerializer(serializers.Serializer):
+class SectionRefSerializer(serializers.Serializer):
     name = serializers.CharField()
     slug = serializers.CharField()
+    url = serializers.URLField(help_text="The section's page on the site.")
+    articles_url = serializers.URLField(help_text="Its stories in this API.")
+
+    def to_representation(self, section):
+        return section_ref(self.context, section)
+
+
+class SectionSerializer(SectionRefSerializer):
     description = serializers.CharField()
-    url = serializers.SerializerMethodField(help_text="The section's page on the site.")
-    articles_url = serializers.SerializerMethodField(help_text="Its stories in this API.")
 
-    def get_url(self, section) -> str:
-        return absolute_url(self.context, section.get_absolute_url())
-
-    def get_articles_url(self, section) -> str:
-        return api_list_url(self.context, section=section.slug)
-
-
-class SectionRefSerializer(SectionSerializer):
-    description = None
+    def to_representation(self, section):
+        return {**section_ref(self.context, section), "description": section.description}
 
 
 class AuthorRefSerializer(serializers.Serializer):
     name = serializers.CharField()
     slug = serializers.CharField()
-    url = serializers.SerializerMethodField(help_text="The author's page on the site.")
-    api_url = serializers.SerializerMethodField()
+    url = serializers.URLField(help_text="The author's page on the site.")
+    api_url = serializers.URLField()
 
-    def get_url(self, author) -> str:
-        return absolute_url(self.context, author.get_absolute_url())
-
-    def get_api_url(self, author) -> str:
-        return absolute_url(
-            self.context, reverse("api:author-detail", kwargs={"slug": author.slug})
-        )
+    def to_representation(self, author):
+        return author_ref(self.context, author)
 
 
 class AuthorSerializer(AuthorRefSerializer):
     bio = serializers.CharField()
-    photo = serializers.SerializerMethodField()
-    articles_url = serializers.SerializerMethodField(help_text="Their stories in this API.")
+    photo = serializers.URLField(allow_null=True)
+    articles_url = serializers.URLField(help_text="Their stories in this API.")
 
-    def get_photo(self, author) -> str | None:
-        return absolute_url(self.context, author.photo.url) if author.photo else None
+    def to_representation(self, author):
+        return {
+            **author_ref(self.context, author),
+            "bio": author.bio,
+            "photo": absolute_url(self.context, author.photo.url) if author.photo else None,
+            "articles_url": api_list_url(self.context, author=author.slug),
+        }
 
-    def get_articles_url(self, author) -> str:
-        return api_list_url(self.context, author=author.slug)
 
-
-class TagSerializer(serializers.Serializer):
+class TagRefSerializer(serializers.Serializer):
     name = serializers.CharField()
     slug = serializers.CharField()
-    url = serializers.SerializerMethodField()
-    articles_url = serializers.SerializerMethodField()
+    url = serializers.URLField(help_text="The tag's page on the site.")
 
-    def get_url(self, tag) -> str:
-        return absolute_url(self.context, reverse("articles:tag", kwargs={"slug": tag.slug}))
-
-    def get_articles_url(self, tag) -> str:
-        return api_list_url(self.context, tag=tag.slug)
+    def to_representation(self, tag):
+        return tag_ref(self.context, tag)
 
 
-class TagRefSerializer(TagSerializer):
-    articles_url = None
+class TagSerializer(TagRefSerializer):
+    articles_url = serializers.URLField()
+
+    def to_representation(self, tag):
+        return {
+            **tag_ref(self.context, tag),
+            "articles_url": api_list_url(self.context, tag=tag.slug),
+        }
 
 
 class RenditionSerializer(serializers.Serializer):
@@ -170,20 +206,18 @@ class ArticleSummarySerializer(serializers.Serializer):
 
     @extend_schema_field(AuthorRefSerializer(many=True))
     def get_authors(self, article):
-        return AuthorRefSerializer(article.authors.all(), many=True, context=self.context).data
+        return [author_ref(self.context, author) for author in article.authors.all()]
 
     @extend_schema_field(TagRefSerializer(many=True))
     def get_tags(self, article):
         tags = sorted(article.tags.all(), key=lambda tag: tag.name.casefold())
-        return TagRefSerializer(tags, many=True, context=self.context).data
+        return [tag_ref(self.context, tag) for tag in tags]
 
     def get_url(self, article) -> str:
         return absolute_url(self.context, article.get_absolute_url())
 
     def get_api_url(self, article) -> str:
-        return absolute_url(
-            self.context, reverse("api:article-detail", kwargs={"slug": article.slug})
-        )
+        return absolute_url(self.context, slug_url("api:article-detail", article.slug))
 
 
 class RailStorySerializer(serializers.Serializer):

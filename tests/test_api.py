@@ -342,6 +342,28 @@ def test_openapi_schema_describes_every_endpoint_and_filter(client, db):
     assert article["published_at"]["format"] == "date-time"
 
 
+def test_responses_have_exactly_the_keys_the_schema_names(client, full_story):
+    """Sections, authors and tags are written without DRF's fields: keep them to the schema."""
+    schemas = get_json(client, "/api/v1/openapi.json")["components"]["schemas"]
+
+    def keys(name):
+        return set(schemas[name]["properties"])
+
+    story = get_json(client, f"/api/v1/articles/{full_story.slug}/")
+    assert set(story) == keys("Article")
+    assert set(story["section"]) == keys("SectionRef")
+    assert set(story["authors"][0]) == keys("AuthorRef")
+    assert set(story["tags"][0]) == keys("TagRef")
+    assert set(story["lead_image"]) == keys("Image")
+    assert set(story["lead_image"]["renditions"][0]) == keys("Rendition")
+    assert set(story["rails"][0]) == keys("Rail")
+    assert set(story["corrections"][0]) == keys("Correction")
+    assert set(get_json(client, LIST)["results"][0]) == keys("ArticleSummary")
+    assert set(get_json(client, "/api/v1/sections/")[0]) == keys("Section")
+    assert set(get_json(client, "/api/v1/authors/")["results"][0]) == keys("Author")
+    assert set(get_json(client, "/api/v1/tags/")["results"][0]) == keys("Tag")
+
+
 def test_schema_is_valid_and_warning_free(tmp_path, db):
     """drf-spectacular's own validation against the OpenAPI 3 JSON schema passes."""
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yml"))

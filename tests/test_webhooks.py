@@ -454,3 +454,53 @@ def test_the_delivery_log_and_retry_now(client, editor, receiver, endpoint, make
     event_page = client.get(f"/admin/webhooks/webhookevent/{delivery.event_id}/change/")
     assert event_page.status_code == 200 and "article.published" in event_page.content.decode()
     assert json.loads(delivery.event.body)["type"] == "article.published"
+
+
+# --- The delivery process -------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_running_process_announces_a_scheduled_story_by_itself(
+    receiver, endpoint, make_article
+):
+    """``deliver_webhooks`` as a service, in its own process: a story scheduled two seconds
+    ahead is sent soon after its time with nobody doing anything, and SIGTERM stops it cleanly.
+    It needs a database that another process can open (PostgreSQL, or a SQLite file)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from django.db import connection
+
+    database = connection.settings_dict
+    if connection.vendor == "postgresql":
+        url = "postgres://{USER}:{PASSWORD}@{HOST}:{PORT}/{NAME}".format(
+            **{key: database[key] or "" for key in ("USER", "PASSWORD", "HOST", "PORT", "NAME")}
+        )
+    elif database["NAME"] and "memory" not in str(database["NAME"]):
+        url = f"sqlite:///{database['NAME']}"
+    else:
+        pytest.skip("the test database is in memory, private to this process")
+    story = make_article(published_at=timezone.now() + dt.timedelta(seconds=2))
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "deliver_webhooks", "--interval", "0.5"],
+        cwd=PROJECT_DIR,
+        env={**os.environ, "DATABASE_URL": url, "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not receiver.requests and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, output
+    assert "Stopped." in output
+    (payload,) = receiver.payloads(endpoint.secret)
+    assert payload["type"] == "article.published"
+    assert payload["data"]["slug"] == story.slug
