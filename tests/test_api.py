@@ -133,6 +133,17 @@ def test_updated_since_lists_stories_changed_or_published_since(client, newsroom
     assert listed == [newsroom["newer"].slug, older.slug]
 
 
+def test_updated_since_reads_an_offset_whose_plus_was_not_encoded(client, newsroom):
+    """ "+09:00" typed into a URL arrives as " 09:00"; it still means the offset."""
+    moment = timezone.localtime(timezone.now(), dt.timezone(dt.timedelta(hours=9)))
+    moment -= dt.timedelta(minutes=90)
+    raw = f"{moment:%Y-%m-%dT%H:%M:%S}+09:00"
+    assert slugs(get_json(client, f"{LIST}?updated_since={raw}")) == slugs(
+        get_json(client, f"{LIST}?updated_since={raw.replace('+', '%2B')}")
+    )
+    assert newsroom["newer"].slug in slugs(get_json(client, f"{LIST}?updated_since={raw}"))
+
+
 def test_pagination_links_and_page_size(client, make_article):
     """next/previous links walk the pages; page_size sets the page's length."""
     for _ in range(5):

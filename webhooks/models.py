@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from webhooks.addresses import UnsafeAddress, check_url
+
 SECRET_PREFIX = "whsec_"
 
 
@@ -72,8 +74,6 @@ class WebhookEndpoint(models.Model):
         return self.description or self.url
 
     def clean(self):
-        from webhooks.addresses import UnsafeAddress, check_url
-
         unknown = set(self.events or ()) - set(EventType.values)
         if unknown or not self.events:
             raise ValidationError({"events": "Choose at least one of the listed events."})

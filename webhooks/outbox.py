@@ -22,13 +22,12 @@ import datetime as dt
 
 from django.utils import timezone
 
+from articles.models import Article
 from webhooks.models import EventType, WebhookEvent
 
 
 def is_live(status: str | None, published_at: dt.datetime | None, now: dt.datetime) -> bool:
     """Article.objects.published()'s rule, for values read before a save."""
-    from articles.models import Article
-
     return status == Article.Status.PUBLISHED and published_at is not None and published_at <= now
 
 
@@ -41,7 +40,7 @@ def record_article_saved(article, *, before: tuple[str, dt.datetime | None] | No
     """``before`` is the stored (status, published_at) the save replaced; None for a new story."""
     now = timezone.now()
     was_live = before is not None and is_live(*before, now)
-    was_scheduled = before is not None and before[0] == article.Status.PUBLISHED and not was_live
+    was_scheduled = before is not None and before[0] == Article.Status.PUBLISHED and not was_live
     if was_scheduled:
         _future_go_lives(article.pk, now).delete()
     if article.is_published():
