@@ -278,6 +278,21 @@ def test_unknown_urls_are_json_404s(client, db, url):
     assert get_json(client, url, status=404)["status"] == 404
 
 
+def test_a_database_outage_is_a_json_503(client, db, monkeypatch):
+    """Like the site's pages, 503 with Retry-After; unlike them, in JSON."""
+    from django.db import OperationalError
+
+    from articles.models import ArticleQuerySet
+
+    def unreachable(self):
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(ArticleQuerySet, "published", unreachable)
+    body = get_json(client, LIST, status=503)
+    assert body["status"] == 503
+    assert client.get(LIST)["Retry-After"] == "5"
+
+
 # --- Sections, authors, tags ----------------------------------------------------------------
 
 
