@@ -328,8 +328,6 @@ def import_run(plan: Plan, scratch: Path) -> dict:
         "CACHE_URL": plan.redis_url,
         "CACHE_KEY_PREFIX": f"bench-import-{os.getpid()}",
         "LOG_LEVEL": "ERROR",
-        # The load comes from one address; the API's per-address limit would answer 429.
-        "API_RATE_LIMIT": "",
     }
     say(f"importing {plan.import_pages} generated pages")
     result = subprocess.run(
