@@ -70,6 +70,8 @@ PAGES = [
     Page("author", "articles:author", lambda s: {"slug": s["author"]}),
     Page("search", "articles:search", query="q=council"),
     Page("feed", "articles:feed"),
+    Page("api-list", "api:article-list"),
+    Page("api-article", "api:article-detail", lambda s: {"slug": s["article"]}),
 ]
 
 
@@ -216,6 +218,8 @@ def server_env(plan: Plan, cache: str, run_id: str, static_root: Path) -> dict[s
         "CACHE_KEY_PREFIX": f"bench-{run_id}",
         "STATIC_ROOT": str(static_root),
         "LOG_LEVEL": "ERROR",
+        # The load comes from one address; the API's per-address limit would answer 429.
+        "API_RATE_LIMIT": "",
     }
 
 

@@ -74,21 +74,31 @@ INSTALLED_APPS = [
     "django_filters",
     "reversion",
     "django_prose_editor",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "articles",
     # After articles: its page cache is wired before the comments' own tokens.
     "comments",
+    "api",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsroom.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that may answer, so that every API response carries the CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Before the page cache, so that cached API responses count against the limit too.
+    "api.throttling.ApiRateLimitMiddleware",
     # Last, so that a page served from the cache still passes through everything above.
     "articles.caching.PageCacheMiddleware",
     # Innermost, so that it sees the views' exceptions first.
@@ -308,3 +318,50 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# The public API (api/) ------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    # Read-only and public: no sessions, no CSRF, JSON only (one representation per URL, so the
+    # page cache never serves HTML to a JSON client or the reverse).
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.json_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    # Behind N proxies that append to X-Forwarded-For, the client is the Nth address from the end;
+    # with 0 the connecting address counts and a client cannot choose its own by that header.
+    "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES") or 0),
+}
+# Requests per address, e.g. "120/min" (s, min, hour, day); empty turns the limit off.
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/min")
+API_PAGE_SIZE = 20
+API_MAX_PAGE_SIZE = 100
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{NEWSROOM_SITE_NAME} content API",
+    "DESCRIPTION": "Published stories, sections, authors and tags, read-only.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the site's own static files (drf-spectacular-sidecar), never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
+}
+
+# Any site may read the API from a browser; it only answers GET (and the preflight).
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_HEADERS = ("accept", "if-none-match", "if-modified-since")
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ("ETag", "Retry-After", "X-Page-Cache")
+
+# Webhooks (webhooks/) ------------------------------------------------------------------------
+# Endpoints on private, loopback or link-local addresses are refused (server-side request
+# forgery); tests and closed networks may allow them.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", False)
+# Seconds to wait before each retry of a failed delivery; after the last, it is given up.
+WEBHOOKS_RETRY_DELAYS = [5, 300, 1800, 7200, 18000, 36000, 36000]
+WEBHOOKS_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOKS_TIMEOUT_SECONDS", "10"))

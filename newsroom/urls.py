@@ -3,7 +3,9 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static as static_url
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from api.errors import not_found as api_not_found
 
 
 def favicon(request):
@@ -15,6 +17,8 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("comments/", include("comments.urls")),
+    path("api/v1/", include("api.urls")),
+    re_path(r"^api/", api_not_found),  # other versions: a JSON 404, not the site's page
     path("", include("articles.urls")),
 ]
 

@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Upper
+from django.dispatch import Signal
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
@@ -41,6 +42,10 @@ from articles.sanitize import paragraphs_to_html, sanitize_body
 from articles.text import make_slug
 
 BATCH_SIZE = 200
+# Sent in each batch's transaction once its articles are written, since bulk writes send no
+# model signals: ``articles`` (saved), ``before`` ({pk: (status, published_at)} as stored before
+# the write, for the articles that already existed).
+articles_written = Signal()
 PLAIN_TEXT = (models.CharField, models.TextField)
 RAIL_MAX, HEADLINE_MAX, LABEL_MAX = (
     RelatedStory._meta.get_field(name).max_length for name in ("rail", "headline", "section_label")
@@ -86,6 +91,7 @@ class PageResult:
     article: Article
     created: bool
     linked: int = 0
+    before: tuple | None = None  # an existing article's stored (status, published_at)
     warnings: tuple[str, ...] = ()
 
 
@@ -268,6 +274,7 @@ class _Batch:
                 source_headline="" if page.source_url else parsed.headline,
             )
         else:
+            before = (article.status, article.published_at)
             if editorial.status is not None:
                 article.status = editorial.status
             article.lock_version = F("lock_version") + 1  # an editor's open form is now stale
@@ -284,6 +291,8 @@ class _Batch:
             article.editors_pick = editorial.editors_pick
         article.updated_at = self.now
         entry = _Entry(page=page, article=article, created=created)
+        if not created:
+            entry.before = before
         section_name = _section_name(page)
         if section_name:
             entry.section_key = section_name.casefold()
@@ -347,6 +356,11 @@ class _Batch:
         self._write_tags(entries)
         citing = self._write_rails(entries)
         articles_changed([entry.article.pk for entry in entries] + citing)
+        articles_written.send(
+            sender=Article,
+            articles=[entry.article for entry in entries],
+            before={entry.article.pk: entry.before for entry in entries if not entry.created},
+        )
         for entry in entries:
             if not entry.created:
                 # A re-import is a change like an editor's: it is in the article's history,
