@@ -197,6 +197,14 @@ class ArticleQuerySet(models.QuerySet):
     def in_section(self, section):
         return self.filter(section=section)
 
+    def in_workflow_state(self, state: str):
+        """The articles in one of the desk's four states (WorkflowState)."""
+        if state == WorkflowState.SCHEDULED:
+            return self.scheduled()
+        if state == WorkflowState.PUBLISHED:
+            return self.published()
+        return self.filter(status=state)
+
     def live_or_scheduled(self):
         return self.filter(status=Article.Status.PUBLISHED)
 
@@ -429,14 +437,14 @@ class Article(models.Model):
         )
 
     @property
-    def workflow_state(self) -> str:
-        """draft, review, scheduled or published: what the desk calls the article now."""
+    def workflow_state(self) -> "WorkflowState":
+        """What the desk calls the article now: its status, with "published" split by the clock."""
         if self.status == self.Status.PUBLISHED:
-            return "scheduled" if self.is_scheduled() else "published"
-        return self.status
+            return WorkflowState.SCHEDULED if self.is_scheduled() else WorkflowState.PUBLISHED
+        return WorkflowState(self.status)
 
     def get_workflow_state_display(self) -> str:
-        return WORKFLOW_STATE_LABELS[self.workflow_state]
+        return self.workflow_state.label
 
     @property
     def last_modified(self):
@@ -505,12 +513,13 @@ class Article(models.Model):
         return list(grouped.items())
 
 
-WORKFLOW_STATE_LABELS = {
-    "draft": "Draft",
-    "review": "In review",
-    "scheduled": "Scheduled",
-    "published": "Published",
-}
+class WorkflowState(models.TextChoices):
+    """The four states the desk works with; "scheduled" is published with a future time."""
+
+    DRAFT = Article.Status.DRAFT.value, Article.Status.DRAFT.label
+    REVIEW = Article.Status.REVIEW.value, Article.Status.REVIEW.label
+    SCHEDULED = "scheduled", "Scheduled"
+    PUBLISHED = Article.Status.PUBLISHED.value, Article.Status.PUBLISHED.label
 
 
 class Correction(models.Model):

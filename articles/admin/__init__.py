@@ -1,0 +1,28 @@
+"""The desk's tool, one module per idea; this module registers every ModelAdmin.
+
+- article.py      the article admin: list, form, permissions, URLs
+- actions.py      the list's workflow actions (publish, schedule, unpublish, ...)
+- preview.py      the live preview of the unsaved form
+- revisions.py    history, comparing two revisions, restoring one; diff.py: the word diff
+- tagging.py      the tag search behind the tag box
+- inlines.py      byline, related stories and corrections rows
+- filters.py      the list filters
+- photos.py       image credits and image sources; authors.py, sections.py, corrections.py
+- display.py      thumbnails and counted lists several admins show
+"""
+
+from django.contrib import admin
+
+from articles.admin.article import ArticleAdmin
+from articles.admin.authors import AuthorAdmin
+from articles.admin.corrections import CorrectionAdmin
+from articles.admin.photos import ImageCreditAdmin, ImageSourceAdmin
+from articles.admin.sections import SectionAdmin
+from articles.models import Article, Author, Correction, ImageCredit, ImageSource, Section
+
+admin.site.register(Section, SectionAdmin)
+admin.site.register(Author, AuthorAdmin)
+admin.site.register(ImageSource, ImageSourceAdmin)
+admin.site.register(ImageCredit, ImageCreditAdmin)
+admin.site.register(Article, ArticleAdmin)
+admin.site.register(Correction, CorrectionAdmin)
