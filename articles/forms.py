@@ -23,7 +23,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 from reversion.models import Version
 
 from articles import images, workflow
-from articles.models import Article, Author, ImageCredit
+from articles.models import Article, Author, Byline, ImageCredit
 from articles.sanitize import sanitize_body
 
 # What the body editor offers: exactly what articles/sanitize.py keeps, nothing more.
@@ -261,6 +261,18 @@ class ArticleAdminForm(forms.ModelForm):
                     code="not_publishable",
                 ),
             )
+
+
+class BylineForm(forms.ModelForm):
+    """One byline row. A new row that names an author is a byline to save, even one the form
+    pre-filled and the user left as it was (Django skips unchanged extra rows)."""
+
+    class Meta:
+        model = Byline
+        fields = ("position", "author")
+
+    def has_changed(self):
+        return super().has_changed() or (self.instance.pk is None and bool(self["author"].data))
 
 
 class BylineFormSet(BaseInlineFormSet):

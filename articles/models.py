@@ -413,6 +413,7 @@ class Article(models.Model):
                 if not field.primary_key and field.attname != "view_count"
             ]
         super().save(*args, **kwargs)
+        self._stored_status = self.status
 
     def get_absolute_url(self):
         return slug_url("articles:detail", self.slug)
@@ -420,6 +421,19 @@ class Article(models.Model):
     def clean(self):
         if self.status == self.Status.PUBLISHED and not self.published_at:
             raise ValidationError({"published_at": "A published article needs a publish time."})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_status = instance.__dict__.get("status")
+        return instance
+
+    def is_out(self) -> bool:
+        """Published or scheduled as stored, whatever a form has since set on this copy:
+        readers see it now, or will at its publish time, so only an editor may change it."""
+        if self._state.adding:
+            return False
+        return (getattr(self, "_stored_status", None) or self.status) == self.Status.PUBLISHED
 
     def is_published(self) -> bool:
         """The same rule as ArticleQuerySet.published(), for one article."""

@@ -49,14 +49,36 @@ def can_edit(user, article: Article | None) -> bool:
         return False
     if article is None or can_edit_any(user):
         return True
-    return article.status != Article.Status.PUBLISHED and is_bylined(user, article)
+    return not article.is_out() and is_bylined(user, article)
+
+
+def delete_refusal(user, article: Article | None) -> str | None:
+    """Why ``user`` may not delete ``article`` (or articles in general), in words; None if they may.
+
+    Only articles that are not out may be deleted: unpublish first, so nothing vanishes from
+    under a reader. Corrections are part of the public record, so an article that carries any
+    is kept (unpublished).
+    """
+    if not user.has_perm("articles.delete_article"):
+        return "Only an editor can delete articles."
+    if article is None:
+        return None
+    if article.is_out():
+        state = "scheduled" if article.is_scheduled() else "live"
+        return (
+            f"“{article.headline}” is {state}: unpublish it first (action “Unpublish”), "
+            "then delete it."
+        )
+    if article.correction_log:
+        return (
+            f"“{article.headline}” carries corrections readers have seen; they are part of the "
+            "public record, so the article cannot be deleted. Keep it unpublished instead."
+        )
+    return None
 
 
 def can_delete(user, article: Article | None) -> bool:
-    """Only articles that are not out may be deleted: unpublish first, so nothing vanishes."""
-    if not user.has_perm("articles.delete_article"):
-        return False
-    return article is None or article.status != Article.Status.PUBLISHED
+    return delete_refusal(user, article) is None
 
 
 def allowed_statuses(user) -> list[str]:

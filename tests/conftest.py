@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.models import Article, Author, Byline, ImageCredit, RelatedStory, Section
+from tests.staff import staff_user
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SEED_SOURCE = PROJECT_DIR / "fixtures" / "source"
@@ -68,6 +69,22 @@ def make_article(db, make_section, make_author):
         return article
 
     return make
+
+
+@pytest.fixture
+def reporter_author(make_author):
+    return make_author(name="Rita Reporter")
+
+
+@pytest.fixture
+def reporter(reporter_author):
+    """A reporter linked to their author page, as the desk sets them up."""
+    return staff_user("Reporter", author=reporter_author)
+
+
+@pytest.fixture
+def editor(make_author):
+    return staff_user("Editor", author=make_author(name="Ed Itor"))
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import itertools
+from html.parser import HTMLParser
 
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
@@ -157,3 +158,82 @@ def errors_of(response) -> str:
     for formset in context.get("inline_admin_formsets", []):
         parts.append(str(formset.formset.errors) + str(formset.formset.non_form_errors()))
     return " ".join(parts)
+
+
+class _FormFields(HTMLParser):
+    """The successful controls of one <form>, collected as a browser submits them."""
+
+    def __init__(self, form_id: str):
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.inside = False
+        self.fields: list[tuple[str, str]] = []
+        self._select: tuple[str, bool] | None = None
+        self._options: list[tuple[str, bool]] = []
+        self._option: dict | None = None
+        self._textarea: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+            return
+        if not self.inside or "disabled" in attrs:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text").lower()
+            if kind in ("submit", "button", "image", "reset", "file"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.fields.append((name, attrs.get("value", "on" if kind == "checkbox" else "")))
+        elif tag == "select" and name:
+            self._select = (name, "multiple" in attrs)
+            self._options = []
+        elif tag == "option" and self._select:
+            self._option = {"value": attrs.get("value"), "selected": "selected" in attrs}
+            self._text = []
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self._text = []
+
+    def handle_data(self, data):
+        if self._option is not None or self._textarea is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "option" and self._option is not None:
+            value = self._option["value"]
+            self._options.append(
+                (value if value is not None else "".join(self._text), self._option["selected"])
+            )
+            self._option = None
+        elif tag == "select" and self._select:
+            name, multiple = self._select
+            chosen = [value for value, selected in self._options if selected]
+            if not chosen and not multiple and self._options:
+                chosen = [self._options[0][0]]
+            self.fields.extend((name, value) for value in chosen)
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            # A browser drops the one line break that follows <textarea>.
+            text = "".join(self._text)
+            self.fields.append((self._textarea, text[1:] if text.startswith("\n") else text))
+            self._textarea = None
+
+
+def browser_post_data(html: str, form_id: str, **typed) -> dict:
+    """What a browser posts from ``form_id`` in ``html`` (untouched pre-filled rows and the
+    inline templates included), with ``typed`` values as the user typed or chose them."""
+    parser = _FormFields(form_id)
+    parser.feed(html)
+    data: dict[str, list[str]] = {}
+    for name, value in parser.fields:
+        data.setdefault(name, []).append(value)
+    for name, value in typed.items():
+        data[name] = value if isinstance(value, list) else [value]
+    return {name: values if len(values) > 1 else values[0] for name, values in data.items()}

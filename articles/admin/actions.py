@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reversion
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.db import transaction
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -43,7 +44,14 @@ def report_outcome(modeladmin, request, outcome: workflow.Outcome, verb: str) ->
 class WorkflowActionsMixin:
     """Publish, schedule, unpublish, return to draft and submit for review, from the list."""
 
-    actions = ("publish_now", "schedule", "unpublish", "return_to_draft", "submit_for_review")
+    actions = (
+        "publish_now",
+        "schedule",
+        "unpublish",
+        "return_to_draft",
+        "submit_for_review",
+        "delete_selected",
+    )
 
     def has_publish_permission(self, request):
         return workflow.can_publish(request.user)
@@ -95,3 +103,16 @@ class WorkflowActionsMixin:
     @admin.action(description="Submit for review", permissions=["change"])
     def submit_for_review(self, request, queryset):
         self._run(request, queryset, workflow.submit_for_review, "Sent to review")
+
+    @admin.action(description="Delete selected articles", permissions=["delete"])
+    def delete_selected(self, request, queryset):
+        """Django's delete, refused in words when any of the articles may not go."""
+        refusals = [
+            refusal
+            for article in queryset
+            if (refusal := workflow.delete_refusal(request.user, article))
+        ]
+        if refusals:
+            self.message_user(request, "Nothing was deleted. " + " ".join(refusals), messages.ERROR)
+            return None
+        return django_delete_selected(self, request, queryset)

@@ -7,8 +7,9 @@ their idea: actions.py, preview.py, revisions.py, tagging.py.
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.contrib.admin.utils import quote
+from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
+from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -108,15 +109,26 @@ class ArticleAdmin(
         fields = list(super().get_readonly_fields(request, obj))
         if not workflow.can_publish(request.user):
             fields.append("published_at")
-        if obj is not None and obj.status == Article.Status.PUBLISHED and obj.published_at:
+        if obj is not None and obj.is_out():
             # The public URL is out there: keep it.
             fields.append("slug")
         return fields
 
     def get_prepopulated_fields(self, request, obj=None):
-        if obj is not None and obj.status == Article.Status.PUBLISHED:
+        if obj is not None and obj.is_out():
             return {}
         return super().get_prepopulated_fields(request, obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        if article is not None and self.has_view_or_change_permission(request, article):
+            if refusal := workflow.delete_refusal(request.user, article):
+                # Said in words, rather than a bare 403 or Django's "related objects" page.
+                self.message_user(request, refusal, messages.ERROR)
+                return HttpResponseRedirect(
+                    reverse("admin:articles_article_change", args=[quote(article.pk)])
+                )
+        return super().delete_view(request, object_id, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

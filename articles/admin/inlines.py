@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from articles.forms import BylineFormSet, CorrectionFormSet
+from articles.forms import BylineForm, BylineFormSet, CorrectionFormSet
 from articles.models import Author, Byline, Correction, RelatedStory
 
 
 class BylineInline(admin.TabularInline):
     model = Byline
+    form = BylineForm
     formset = BylineFormSet
     extra = 0
     min_num = 1

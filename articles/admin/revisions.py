@@ -1,7 +1,8 @@
 """An article's revisions: the history list, comparing two revisions, and restoring one.
 
-Restoring rewinds the row to the revision's content; what is not content (the view count,
-the lock version, the corrections log) is kept as it is now.
+Restoring brings back content (headline, summary, body, byline, related stories, placement);
+the workflow state, the publish time, the view count, the lock and the corrections log stay as
+they are now. Who may restore is decided on the article as it is stored, before the rewind.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from articles.admin.diff import compare_versions
 from articles.models import Article
 
 # Kept from the row as it is now when a revision is restored.
-NOT_RESTORED = ("view_count", "lock_version", "correction_log")
+NOT_RESTORED = ("status", "published_at", "view_count", "lock_version", "correction_log")
+# Shown but not taken from the restore form: a restore never moves the article in the workflow.
+KEPT_ON_RESTORE = ("status", "published_at")
 
 
 class RevisionsMixin:
@@ -92,6 +95,17 @@ class RevisionsMixin:
             )
             if live is None:
                 raise Http404
+            stored = Article.objects.get(pk=live["pk"])
+            if not self.has_change_permission(request, stored):
+                messages.error(
+                    request,
+                    "Only an editor can restore a revision of a live or scheduled article."
+                    if stored.is_out()
+                    else "You may not change this article, so you cannot restore its revisions.",
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:articles_article_history", args=[quote(stored.pk)])
+                )
             request._article_live = live
             response = super().revision_view(request, object_id, version_id, extra_context)
             # The restore rewrites the row from the revision, which holds no view count, and
@@ -106,7 +120,14 @@ class RevisionsMixin:
         if obj is not None and live and obj.pk == live["pk"]:
             for name in NOT_RESTORED:
                 setattr(obj, name, live[name])
+            obj._stored_status = live["status"]
         return obj
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if getattr(request, "_article_live", None):
+            fields += [name for name in KEPT_ON_RESTORE if name not in fields]
+        return fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

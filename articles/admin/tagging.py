@@ -9,6 +9,15 @@ from taggit.models import Tag
 TAGS_PER_PAGE = 20
 
 
+def _page_number(value: str) -> int | None:
+    """The page asked for: 1 unless a plain number was sent; None for one too long to exist."""
+    if not (value.isascii() and value.isdigit()):
+        return 1
+    if len(value) > 12:
+        return None
+    return max(int(value), 1)
+
+
 class TagAutocompleteMixin:
     def tag_autocomplete_view(self, request):
         if not (self.has_add_permission(request) or self.has_change_permission(request)):
@@ -17,9 +26,11 @@ class TagAutocompleteMixin:
         tags = Tag.objects.order_by("name")
         if term:
             tags = tags.filter(name__icontains=term)
-        page_param = request.GET.get("page", "1")
-        page = max(int(page_param), 1) if page_param.isdigit() else 1
+        page = _page_number(request.GET.get("page", ""))
         size = TAGS_PER_PAGE
+        # A page past the last is empty; its offset may be too large for the database's integers.
+        if page is None or (page > 1 and (page - 1) * size >= tags.count()):
+            return JsonResponse({"results": [], "pagination": {"more": False}})
         names = list(tags.values_list("name", flat=True)[(page - 1) * size : page * size + 1])
         return JsonResponse(
             {
