@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from articles.models import Article, Byline
+from articles.models import Article, Byline, ImageCredit
 
 REPORTER_GROUP = "Reporter"
 EDITOR_GROUP = "Editor"
@@ -50,6 +50,23 @@ def can_edit(user, article: Article | None) -> bool:
     if article is None or can_edit_any(user):
         return True
     return not article.is_out() and is_bylined(user, article)
+
+
+def can_edit_photo(user, credit: ImageCredit | None) -> bool:
+    """May ``user`` change this photo credit (or, with None, credits in general)?
+
+    A credit is printed under its photo on every article that leads with it: a reporter's
+    change to one that a live or scheduled article shows would reach readers unseen.
+    """
+    if not user.has_perm("articles.change_imagecredit"):
+        return False
+    if credit is None or credit.pk is None or can_edit_any(user):
+        return True
+    return not is_shown_on_an_article_out(credit)
+
+
+def is_shown_on_an_article_out(credit: ImageCredit) -> bool:
+    return credit.lead_of.live_or_scheduled().exists()
 
 
 def delete_refusal(user, article: Article | None) -> str | None:

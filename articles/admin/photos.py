@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.urls import reverse
 from django.utils.html import format_html
 
+from articles import workflow
 from articles.admin.display import thumbnail_html, with_count
 from articles.admin.filters import LicenceFilter
 from articles.forms import ImageCreditAdminForm
@@ -52,6 +54,27 @@ class ImageCreditAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return with_count(super().get_queryset(request), "article_count", "lead_of")
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and workflow.can_edit_photo(
+            request.user, obj
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        credit = self.get_object(request, unquote(object_id))
+        if (
+            request.method == "GET"
+            and credit is not None
+            and not self.has_change_permission(request, credit)
+            and workflow.is_shown_on_an_article_out(credit)
+        ):
+            self.message_user(
+                request,
+                "This photo is shown on a live or scheduled article, so only an editor can "
+                "change it. Upload a new photo and ask an editor to use it instead.",
+                messages.WARNING,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="Image")
     def thumbnail(self, credit):
