@@ -399,6 +399,17 @@ class ImageCreditAdminForm(forms.ModelForm):
         return cleaned
 
 
+class AuthorAdminForm(forms.ModelForm):
+    photo = PhotoUploadField(
+        required=False,
+        help_text=Author._meta.get_field("photo").help_text,
+    )
+
+    class Meta:
+        model = Author
+        fields = ("name", "slug", "email", "bio", "photo", "user")
+
+
 class ScheduleForm(forms.Form):
     """The publish time asked for by the "Schedule" action."""
 

@@ -161,8 +161,8 @@ def profile_page(request, author) -> dict:
     data = person(request, author)
     if author.bio:
         data["description"] = author.bio
-    if author.photo:
-        data["image"] = absolute(request, author.photo.url)
+    if picture := author.picture:
+        data["image"] = absolute(request, picture.src)
     return {"@context": "https://schema.org", "@type": "ProfilePage", "mainEntity": data}
 
 

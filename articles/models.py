@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 
+from articles import stored_files
 from articles.sanitize import sanitize_body, to_plain_text
 
 # A summary cut from the body (when there is no dek) is at most this many words.
@@ -38,6 +39,45 @@ def _forget_urls(*, setting, **kwargs):
         _slug_url.cache_clear()
 
 
+class RenderedPhoto:
+    """A model with one photo that articles/images.py measures and renders once per new file.
+
+    ``photo_fields`` names the model's file field, then its width, height and renditions fields.
+    A file written by a save that then fails is removed again (articles/stored_files.py).
+    """
+
+    photo_fields: tuple[str, str, str, str]
+
+    def save(self, *args, **kwargs):
+        file = getattr(self, self.photo_fields[0])
+        new_upload = bool(file) and not file._committed
+        try:
+            super().save(*args, **kwargs)
+        finally:
+            if new_upload and file._committed:
+                stored_files.written(file.storage, file.name)
+        name = file.name or ""
+        if name != getattr(self, "_stored_photo_name", ""):
+            # A new photo: measure it and make its renditions once (articles/images.py).
+            from articles.images import refresh_image_data
+
+            refresh_image_data(self)
+            self._stored_photo_name = name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_photo_name = instance.__dict__.get(cls.photo_fields[0]) or ""
+        return instance
+
+    @property
+    def picture(self):
+        """The stored renditions as ``ImageRenditions`` for templates (articles/images.py)."""
+        from articles.images import ImageRenditions
+
+        return ImageRenditions.from_photo(self)
+
+
 class Section(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
@@ -56,12 +96,22 @@ class Section(models.Model):
         return slug_url("articles:section", self.slug)
 
 
-class Author(models.Model):
+class Author(RenderedPhoto, models.Model):
+    photo_fields = ("photo", "photo_width", "photo_height", "photo_renditions")
+
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
     email = models.EmailField(blank=True, help_text="Printed in the sign-off under the article.")
     bio = models.TextField(blank=True, max_length=2000)
-    photo = models.ImageField(upload_to="authors/", blank=True)
+    photo = models.ImageField(
+        upload_to="authors/",
+        blank=True,
+        help_text="A JPEG, PNG or WebP portrait; readers get resized copies, never the file.",
+    )
+    # As ImageCredit's: measured and rendered once per new photo by articles/images.py.
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -98,8 +148,10 @@ class ImageSource(models.Model):
         return self.name
 
 
-class ImageCredit(models.Model):
+class ImageCredit(RenderedPhoto, models.Model):
     """What a news site prints under a photo, with the photo itself when the desk has it."""
+
+    photo_fields = ("image", "width", "height", "renditions")
 
     caption = models.TextField(blank=True)
     place = models.CharField(max_length=120, blank=True, help_text='For example "Kazan (Russia)".')
@@ -153,37 +205,14 @@ class ImageCredit(models.Model):
         label = self.caption or self.credit_line or f"Image credit {self.pk}"
         return Truncator(label).chars(80)
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        name = self.image.name or ""
-        if name != getattr(self, "_stored_image_name", ""):
-            # A new photo: measure it and make its renditions once (articles/images.py).
-            from articles.images import refresh_image_data
-
-            refresh_image_data(self)
-            self._stored_image_name = name
-
     @property
     def printed_credit(self) -> str:
         """The line under the photo: "Place / Credit", as the desk prints it."""
         return " / ".join(part for part in (self.place, self.credit_line) if part)
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._stored_image_name = instance.__dict__.get("image") or ""
-        return instance
-
     def licence_has_ended(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.licence_ends_on is not None and self.licence_ends_on < today
-
-    @property
-    def picture(self):
-        """The stored renditions as ``ImageRenditions`` for templates (articles/images.py)."""
-        from articles.images import ImageRenditions
-
-        return ImageRenditions.from_credit(self)
 
 
 class ArticleQuerySet(models.QuerySet):

@@ -7,8 +7,9 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 
-def thumbnail_html(credit, size=64):
-    picture = credit.picture if credit is not None else None
+def thumbnail_html(owner, size=64):
+    """The smallest rendition of a photo credit's or an author's photo (``RenderedPhoto``)."""
+    picture = owner.picture if owner is not None else None
     if picture is None:
         return mark_safe('<span class="nr-thumb nr-thumb--empty" aria-hidden="true"></span>')
     return format_html(

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from articles import workflow
 from articles.admin.display import thumbnail_html, with_count
 from articles.admin.filters import LicenceFilter
+from articles.admin.uploads import RemoveFilesIfSaveFailsMixin
 from articles.forms import ImageCreditAdminForm
 
 
@@ -27,7 +28,7 @@ class ImageSourceAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, source.credit_count)
 
 
-class ImageCreditAdmin(admin.ModelAdmin):
+class ImageCreditAdmin(RemoveFilesIfSaveFailsMixin, admin.ModelAdmin):
     form = ImageCreditAdminForm
     list_display = (
         "thumbnail",
