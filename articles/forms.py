@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -25,6 +26,7 @@ from reversion.models import Version
 from articles import images, workflow
 from articles.models import Article, Author, Byline, ImageCredit
 from articles.sanitize import sanitize_body
+from articles.text import strip_control_characters
 
 # What the body editor offers: exactly what articles/sanitize.py keeps, nothing more.
 BODY_EDITOR_EXTENSIONS = {
@@ -46,6 +48,36 @@ BODY_EDITOR_EXTENSIONS = {
     "HTML": True,
     "SpecialCharacters": True,
 }
+
+
+def without_control_characters(data):
+    """A copy of submitted form data with control characters removed from every text value."""
+
+    def clean(value):
+        return strip_control_characters(value) if isinstance(value, str) else value
+
+    if hasattr(data, "lists"):
+        items = data.lists()
+    else:
+        items = ((key, v if isinstance(v, list) else [v]) for key, v in data.items())
+    copy = QueryDict(mutable=True)
+    for key, values in items:
+        copy.setlist(key, [clean(value) for value in values])
+    return copy
+
+
+class DeskModelForm(forms.ModelForm):
+    """The base of every admin form: no control character typed or pasted is ever stored.
+
+    They are invisible, invalid in the XML of feeds and sitemaps, and can hide text; tab and
+    line breaks are kept (articles/text.py). Applied to what was submitted, so every field
+    (tags and inline rows included) is covered.
+    """
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            data = without_control_characters(data)
+        super().__init__(data, *args, **kwargs)
 
 
 class TagAutocompleteWidget(forms.SelectMultiple):
@@ -118,7 +150,7 @@ class TagAutocompleteField(forms.Field):
         return sorted(self.widget.format_value(initial)) != sorted(self.to_python(data))
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(DeskModelForm):
     """The article form, aware of who is using it (``user`` is set by ArticleAdmin.get_form)."""
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
@@ -263,7 +295,7 @@ class ArticleAdminForm(forms.ModelForm):
             )
 
 
-class BylineForm(forms.ModelForm):
+class BylineForm(DeskModelForm):
     """One byline row. A new row that names an author is a byline to save, even one the form
     pre-filled and the user left as it was (Django skips unchanged extra rows)."""
 
@@ -361,7 +393,7 @@ class PhotoUploadField(forms.FileField):
         return upload
 
 
-class ImageCreditAdminForm(forms.ModelForm):
+class ImageCreditAdminForm(DeskModelForm):
     image = PhotoUploadField(
         required=False,
         help_text=ImageCredit._meta.get_field("image").help_text,
@@ -399,7 +431,7 @@ class ImageCreditAdminForm(forms.ModelForm):
         return cleaned
 
 
-class AuthorAdminForm(forms.ModelForm):
+class AuthorAdminForm(DeskModelForm):
     photo = PhotoUploadField(
         required=False,
         help_text=Author._meta.get_field("photo").help_text,

@@ -91,3 +91,94 @@ def test_tag_search_answers_any_page_number(client, make_article, page):
     assert response.status_code == 200
     names = [result["id"] for result in response.json()["results"]]
     assert names == (["Rugby", "Russia"] if page in ("²", "-1", "abc", "") else [])
+
+
+def test_every_desk_admin_form_strips_control_characters(rf):
+    """Each content admin and each of its inlines builds its form on DeskModelForm (the staff
+    accounts' forms are Django's own and never reach readers)."""
+    from django.contrib import admin
+
+    from articles.forms import DeskModelForm
+
+    request = rf.get("/admin/")
+    request.user = staff_user("Editor")
+    request.user.is_superuser = True
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label == "auth":
+            continue
+        assert issubclass(model_admin.get_form(request), DeskModelForm), model
+        for inline in model_admin.get_inline_instances(request):
+            formset = inline.get_formset(request)
+            assert issubclass(formset.form, DeskModelForm), (model, inline)
+
+
+def test_control_characters_never_stored_from_the_article_form(
+    client, make_author, make_section, make_article
+):
+    """Headline, summary, body, byline line, tags and a related story's headline, typed with
+    control characters, are stored without them (tabs and line breaks kept)."""
+    client.force_login(staff_user("Editor"))
+    other = make_article()
+    data = article_form_data(
+        headline="North\x0b Korea\x00 talks",
+        slug="north-korea-talks",
+        dek="Line one\nline\x1b two\tend",
+        body="<p>Body\x0c text\x7f.</p>",
+        byline_note="With\x08 AP.",
+        section=make_section().pk,
+        status="draft",
+        tags=["Kim\x0b Jong Un", "Seoul"],
+        authors=[make_author()],
+        related=[other],
+    )
+    data["related_stories-TOTAL_FORMS"] = 2
+    data.update(
+        {
+            "related_stories-1-rail": "Must\x0b-Reads",
+            "related_stories-1-position": 1,
+            "related_stories-1-headline": "Elsewhere\x0b today",
+        }
+    )
+    response = client.post(add_url(), data)
+    assert response.status_code == 302, errors_of(response)
+    article = Article.objects.get(slug="north-korea-talks")
+    assert article.headline == "North Korea talks"
+    assert article.dek == "Line one\nline two\tend"
+    assert article.body == "<p>Body text.</p>"
+    assert article.byline_note == "With AP."
+    assert sorted(tag.name for tag in article.tags.all()) == ["Kim Jong Un", "Seoul"]
+    unlinked = article.related_stories.get(target=None)
+    assert (unlinked.rail, unlinked.headline) == ("Must-Reads", "Elsewhere today")
+
+
+@pytest.mark.parametrize(
+    ("app", "model", "typed", "field", "expected"),
+    [
+        ("articles", "section", {"name": "Wor\x0bld", "slug": "world"}, "name", "World"),
+        ("articles", "author", {"name": "Jane", "slug": "j", "bio": "A\x0b bio."}, "bio", "A bio."),
+        (
+            "articles",
+            "imagecredit",
+            {"caption": "Boats\x0b.", "alt_text": "B"},
+            "caption",
+            "Boats.",
+        ),
+        ("articles", "imagesource", {"name": "Harbour\x1b Agency"}, "name", "Harbour Agency"),
+        ("taggit", "tag", {"name": "Caf\x0bé", "slug": "cafe"}, "name", "Café"),
+    ],
+)
+def test_control_characters_never_stored_from_other_admins(
+    client, app, model, typed, field, expected
+):
+    """Sections, authors, photo credits, image sources and tags are cleaned the same way."""
+    from django.apps import apps
+
+    user = staff_user("Editor")
+    user.is_superuser = True
+    user.save()
+    client.force_login(user)
+    url = reverse(f"admin:{app}_{model}_add")
+    html = client.get(url).content.decode()
+    response = client.post(url, browser_post_data(html, f"{model}_form", **typed))
+    assert response.status_code == 302, errors_of(response)
+    assert getattr(apps.get_model(app, model).objects.get(), field) == expected

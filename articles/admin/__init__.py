@@ -4,7 +4,7 @@
 - actions.py      the list's workflow actions (publish, schedule, unpublish, ...)
 - preview.py      the live preview of the unsaved form
 - revisions.py    history, comparing two revisions, restoring one; diff.py: the word diff
-- tagging.py      the tag search behind the tag box
+- tagging.py      the tag search behind the tag box, and the tag admin
 - inlines.py      byline, related stories and corrections rows
 - filters.py      the list filters
 - photos.py       image credits and image sources; authors.py, sections.py, corrections.py
@@ -12,12 +12,14 @@
 """
 
 from django.contrib import admin
+from taggit.models import Tag
 
 from articles.admin.article import ArticleAdmin
 from articles.admin.authors import AuthorAdmin
 from articles.admin.corrections import CorrectionAdmin
 from articles.admin.photos import ImageCreditAdmin, ImageSourceAdmin
 from articles.admin.sections import SectionAdmin
+from articles.admin.tagging import DeskTagAdmin
 from articles.models import Article, Author, Correction, ImageCredit, ImageSource, Section
 
 admin.site.register(Section, SectionAdmin)
@@ -26,3 +28,6 @@ admin.site.register(ImageSource, ImageSourceAdmin)
 admin.site.register(ImageCredit, ImageCreditAdmin)
 admin.site.register(Article, ArticleAdmin)
 admin.site.register(Correction, CorrectionAdmin)
+# django-taggit registers its own tag admin first (it comes earlier in INSTALLED_APPS).
+admin.site.unregister(Tag)
+admin.site.register(Tag, DeskTagAdmin)

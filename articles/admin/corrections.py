@@ -8,8 +8,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from articles.forms import DeskModelForm
+
 
 class CorrectionAdmin(admin.ModelAdmin):
+    form = DeskModelForm
     list_display = ("created_at", "kind", "article_link", "excerpt", "created_by")
     list_filter = ("kind", ("created_at", admin.DateFieldListFilter))
     list_select_related = ("article", "created_by")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from articles.forms import BylineForm, BylineFormSet, CorrectionFormSet
+from articles.forms import BylineForm, BylineFormSet, CorrectionFormSet, DeskModelForm
 from articles.models import Author, Byline, Correction, RelatedStory
 
 
@@ -44,6 +44,7 @@ def _with_initial(initial):
 
 class RelatedStoryInline(admin.TabularInline):
     model = RelatedStory
+    form = DeskModelForm
     fk_name = "article"
     extra = 0
     autocomplete_fields = ("target",)
@@ -55,6 +56,7 @@ class CorrectionInline(admin.StackedInline):
     """Appending only: existing corrections show read-only and cannot be removed."""
 
     model = Correction
+    form = DeskModelForm
     formset = CorrectionFormSet
     extra = 0
     fields = ("kind", "text", "created_at", "created_by")

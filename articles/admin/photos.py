@@ -11,10 +11,11 @@ from articles import workflow
 from articles.admin.display import thumbnail_html, with_count
 from articles.admin.filters import LicenceFilter
 from articles.admin.uploads import RemoveFilesIfSaveFailsMixin
-from articles.forms import ImageCreditAdminForm
+from articles.forms import DeskModelForm, ImageCreditAdminForm
 
 
 class ImageSourceAdmin(admin.ModelAdmin):
+    form = DeskModelForm
     list_display = ("name", "kind", "credit_count")
     list_filter = ("kind",)
     search_fields = ("name",)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.contrib import admin
 
 from articles.admin.display import with_count
+from articles.forms import DeskModelForm
 
 
 class SectionAdmin(admin.ModelAdmin):
+    form = DeskModelForm
     list_display = ("name", "slug", "position", "article_count")
     list_editable = ("position",)
     prepopulated_fields = {"slug": ("name",)}

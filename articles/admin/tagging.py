@@ -1,10 +1,14 @@
-"""The tag search behind the article form's tag box (Select2's JSON protocol)."""
+"""Tags in the admin: the search behind the article form's tag box (Select2's JSON protocol),
+and django-taggit's tag admin with the desk's form rules."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
+from taggit.admin import TagAdmin, TaggedItemInline
 from taggit.models import Tag
+
+from articles.forms import DeskModelForm
 
 TAGS_PER_PAGE = 20
 
@@ -38,3 +42,12 @@ class TagAutocompleteMixin:
                 "pagination": {"more": len(names) > size},
             }
         )
+
+
+class DeskTaggedItemInline(TaggedItemInline):
+    form = DeskModelForm
+
+
+class DeskTagAdmin(TagAdmin):
+    form = DeskModelForm
+    inlines = [DeskTaggedItemInline]
