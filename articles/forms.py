@@ -215,6 +215,12 @@ class ArticleAdminForm(DeskModelForm):
                     "that time by itself. Published with no time goes live now."
                 )
 
+    @property
+    def changed_data(self):
+        # The version the form was opened at is how the lock works, not an edit: History and
+        # the change message never list it.
+        return [name for name in super().changed_data if name != "loaded_version"]
+
     # Optimistic locking --------------------------------------------------------------------
 
     def _current_lock_version(self) -> int | None:
@@ -302,9 +308,19 @@ class BylineForm(DeskModelForm):
     class Meta:
         model = Byline
         fields = ("position", "author")
+        error_messages = {
+            "author": {"required": "Choose the author for this byline row, or remove the row."}
+        }
 
     def has_changed(self):
         return super().has_changed() or (self.instance.pk is None and bool(self["author"].data))
+
+
+UNLINKED_REPORTER_MESSAGE = (
+    "Your account is not linked to an author page, so you cannot be put on a byline and could "
+    "not edit this article after saving it. Ask an editor to link your account to your author "
+    "page (Authors → Staff account), then write."
+)
 
 
 class BylineFormSet(BaseInlineFormSet):
@@ -323,23 +339,20 @@ class BylineFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
+        preview = getattr(self.instance, "_for_preview", False)
+        user = self.user
+        reporter = user is not None and not workflow.can_edit_any(user) and not preview
+        own = Author.objects.filter(user=user).first() if reporter else None
+        if reporter and own is None:
+            # Said before any row's own error: the row cannot be filled in until this is fixed.
+            raise ValidationError(UNLINKED_REPORTER_MESSAGE, code="no_profile")
         if any(self.errors):
             return
         authors = [form.cleaned_data["author"] for form in self._kept_forms()]
-        preview = getattr(self.instance, "_for_preview", False)
         if self.instance.status == Article.Status.PUBLISHED and not preview:
             if missing_author := workflow.byline_problem(len(authors)):
                 raise ValidationError(missing_author.advice, code="no_author")
-        user = self.user
-        if user is not None and not workflow.can_edit_any(user) and not preview:
-            own = Author.objects.filter(user=user).first()
-            if own is None:
-                raise ValidationError(
-                    "Your account is not linked to an author profile, so you could not edit "
-                    "this article after saving it. Ask an editor to link your account to your "
-                    "author page.",
-                    code="no_profile",
-                )
+        if reporter:
             if own not in authors:
                 raise ValidationError(
                     f"Keep yourself ({own.name}) on the byline: reporters can edit only the "

@@ -182,3 +182,46 @@ def test_control_characters_never_stored_from_other_admins(
     response = client.post(url, browser_post_data(html, f"{model}_form", **typed))
     assert response.status_code == 302, errors_of(response)
     assert getattr(apps.get_model(app, model).objects.get(), field) == expected
+
+
+def test_unlinked_reporter_is_told_what_to_do(client, make_section):
+    """A reporter whose account has no author page is told so on opening "Add article" and on
+    saving, instead of a bare "This field is required."."""
+    client.force_login(staff_user("Reporter"))
+    page = client.get(add_url(), follow=True)
+    assert "not linked to an author page" in page.content.decode()
+    data = browser_post_data(
+        page.content.decode(), "article_form", headline="Mine", slug="mine", _save="Save"
+    )
+    response = client.post(add_url(), data)
+    assert response.status_code == 200
+    errors = errors_of(response)
+    assert "not linked to an author page" in errors and "Staff account" in errors
+    assert "This field is required." not in errors
+    assert not Article.objects.exists()
+
+
+def test_history_never_shows_the_lock_field(client, make_article):
+    """The revision's change message names what the editor changed, not loaded_version."""
+    from reversion.models import Version
+
+    article = make_article(status=Article.Status.DRAFT)
+    client.force_login(staff_user("Editor"))
+    response = client.post(change_url(article), article_form_data(article, headline="New one"))
+    assert response.status_code == 302, errors_of(response)
+    comment = Version.objects.get_for_object(article).get().revision.get_comment()
+    assert "Headline" in comment and "oaded" not in comment
+    history = client.get(reverse("admin:articles_article_history", args=[article.pk]))
+    assert "oaded" not in history.content.decode().lower().replace("downloaded", "")
+
+
+def test_reporter_cannot_set_editors_pick(client, reporter, reporter_author, make_article):
+    """Editor's pick is shown to a reporter but not editable, and a crafted POST is ignored."""
+    article = make_article(status=Article.Status.DRAFT, authors=[reporter_author])
+    client.force_login(reporter)
+    html = client.get(change_url(article)).content.decode()
+    assert 'name="editors_pick"' not in html and "Editor" in html
+    response = client.post(change_url(article), article_form_data(article, editors_pick="on"))
+    assert response.status_code == 302, errors_of(response)
+    article.refresh_from_db()
+    assert article.editors_pick is False

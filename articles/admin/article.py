@@ -24,8 +24,8 @@ from articles.admin.inlines import BylineInline, CorrectionInline, RelatedStoryI
 from articles.admin.preview import PreviewMixin
 from articles.admin.revisions import RevisionsMixin
 from articles.admin.tagging import TagAutocompleteMixin
-from articles.forms import ArticleAdminForm, byline_prefetch
-from articles.models import Article, WorkflowState
+from articles.forms import UNLINKED_REPORTER_MESSAGE, ArticleAdminForm, byline_prefetch
+from articles.models import Article, Author, WorkflowState
 
 # What the form's "Now" line says about each state, after its name.
 STATE_EXPLANATIONS = {
@@ -108,7 +108,8 @@ class ArticleAdmin(
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not workflow.can_publish(request.user):
-            fields.append("published_at")
+            # Placement and timing are the desk's decisions.
+            fields += ["published_at", "editors_pick"]
         if obj is not None and obj.is_out():
             # The public URL is out there: keep it.
             fields.append("slug")
@@ -118,6 +119,17 @@ class ArticleAdmin(
         if obj is not None and obj.is_out():
             return {}
         return super().get_prepopulated_fields(request, obj)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        user = request.user
+        if (
+            request.method == "GET"
+            and self.has_add_permission(request)
+            and not workflow.can_edit_any(user)
+            and not Author.objects.filter(user=user).exists()
+        ):
+            self.message_user(request, UNLINKED_REPORTER_MESSAGE, messages.WARNING)
+        return super().add_view(request, form_url, extra_context)
 
     def delete_view(self, request, object_id, extra_context=None):
         article = self.get_object(request, unquote(object_id))
