@@ -138,3 +138,41 @@ def test_editor_creates_and_publishes_an_article(
     related = page.locator(".rails a", has_text="Earlier talks ended without a deal")
     assert related.get_attribute("href") == older.get_absolute_url()
     assert "Crews began unloading by noon." in page.locator(".story__body").inner_text()
+
+
+def log_in(page, live_server, username):
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/$"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reporter_saves_a_draft_with_the_prefilled_byline(
+    live_server, browser_page, make_author, make_section
+):
+    """A linked reporter opens "Add article", leaves their pre-filled byline as it is, types a
+    headline, a summary and a body, and saves: they are on the byline and can reopen the draft,
+    where Editor's pick is shown but not offered to them."""
+    me = make_author(name="Rita Reporter", slug="rita-reporter")
+    staff_user("Reporter", username="rita", author=me)
+    make_section(name="World", slug="world")
+
+    page = browser_page
+    log_in(page, live_server, "rita")
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    assert "Rita Reporter" in page.locator(".field-author").first.inner_text()
+    page.locator("#id_headline").press_sequentially("Ferry service resumes")
+    page.fill("#id_dek", "Crossings restart on Monday.")
+    page.locator(".field-body [contenteditable=true]").click()
+    page.keyboard.type("The first ferry leaves at six.")
+    page.locator("input[name=_save]").first.click()
+    page.get_by_text("was added successfully").wait_for()
+
+    article = Article.objects.get(slug="ferry-service-resumes")
+    assert list(article.authors.all()) == [me]
+    assert article.headline == "Ferry service resumes"
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    assert page.locator("#id_headline").input_value() == "Ferry service resumes"
+    assert page.locator("#id_editors_pick").count() == 0
