@@ -407,13 +407,9 @@ class PhotoUploadField(forms.FileField):
 
 
 class ImageCreditAdminForm(DeskModelForm):
-    image = PhotoUploadField(
-        required=False,
-        help_text=ImageCredit._meta.get_field("image").help_text,
-    )
-
     class Meta:
         model = ImageCredit
+        field_classes = {"image": PhotoUploadField}
         fields = (
             "image",
             "alt_text",
@@ -445,14 +441,10 @@ class ImageCreditAdminForm(DeskModelForm):
 
 
 class AuthorAdminForm(DeskModelForm):
-    photo = PhotoUploadField(
-        required=False,
-        help_text=Author._meta.get_field("photo").help_text,
-    )
-
     class Meta:
         model = Author
         fields = ("name", "slug", "email", "bio", "photo", "user")
+        field_classes = {"photo": PhotoUploadField}
 
 
 class ScheduleForm(forms.Form):
