@@ -128,3 +128,27 @@ def test_reporter_restores_own_draft(client, reporter, reporter_author, make_art
     assert response.status_code == 302, errors_of(response)
     article.refresh_from_db()
     assert article.headline == "First" and article.status == Article.Status.DRAFT
+
+
+def test_restore_keeps_a_live_story_url(client, reporter, reporter_author, editor, make_article):
+    """The draft had another slug: restoring its revision keeps the live URL working."""
+    article = make_article(
+        slug="draft-slug", status=Article.Status.DRAFT, authors=[reporter_author]
+    )
+    client.force_login(reporter)
+    assert client.post(change_url(article), article_form_data(article)).status_code == 302
+    article.refresh_from_db()
+    client.force_login(editor)
+    data = article_form_data(
+        article, slug="live-slug", status="published", published_at=timezone.now()
+    )
+    assert client.post(change_url(article), data).status_code == 302
+    first = Version.objects.get_for_object(article).order_by("pk").first()
+    page = client.get(revision_url(article, first))
+    data = browser_post_data(page.content.decode(), "article_form", _save="Save")
+    response = client.post(revision_url(article, first), data)
+    assert response.status_code == 302, errors_of(response)
+    article.refresh_from_db()
+    assert article.slug == "live-slug" and article.is_published()
+    client.logout()
+    assert client.get(article.get_absolute_url()).status_code == 200

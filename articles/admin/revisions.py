@@ -2,7 +2,7 @@
 
 Restoring brings back content (headline, summary, body, byline, related stories, placement);
 the workflow state, the publish time, the view count, the lock and the corrections log stay as
-they are now. Who may restore is decided on the article as it is stored, before the rewind.
+they are now, and so does the slug of an article that is out. Who may restore is decided on the article as it is stored, before the rewind.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ class RevisionsMixin:
             live = (
                 Article.objects.select_for_update()
                 .filter(pk=unquote(object_id))
-                .values("pk", *NOT_RESTORED)
+                .values("pk", "slug", *NOT_RESTORED)
                 .first()
             )
             if live is None:
@@ -121,6 +121,9 @@ class RevisionsMixin:
             for name in NOT_RESTORED:
                 setattr(obj, name, live[name])
             obj._stored_status = live["status"]
+            if obj.is_out():
+                # Its public URL is out there (the form shows the slug read-only): keep it.
+                obj.slug = live["slug"]
         return obj
 
     def get_readonly_fields(self, request, obj=None):
