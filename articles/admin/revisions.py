@@ -2,7 +2,8 @@
 
 Restoring brings back content (headline, summary, body, byline, related stories, placement);
 the workflow state, the publish time, the view count, the lock and the corrections log stay as
-they are now, and so does the slug of an article that is out. Who may restore is decided on the article as it is stored, before the rewind.
+they are now, and so does the slug of an article that is out. Who may restore is decided on
+the article as it is stored, before the rewind.
 """
 
 from __future__ import annotations
