@@ -134,3 +134,26 @@ def test_a_failed_save_leaves_no_files(client, media_root, monkeypatch, model):
         client.post(url, data)
     assert not model.objects.exists()
     assert stored_files(media_root) == []
+
+
+def test_portraits_from_before_renditions_get_them_on_migrate(media_root):
+    """The data step of migration 0008 renders a portrait stored before renditions existed,
+    and leaves an unreadable one untouched."""
+    import importlib
+
+    from django.apps import apps
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    migration = importlib.import_module("articles.migrations.0008_author_photo_renditions")
+    good = default_storage.save("authors/old.jpg", ContentFile(jpeg_bytes((400, 400))))
+    bad = default_storage.save("authors/old.bmp", ContentFile(encoded("BMP")))
+    Author.objects.create(name="Old", slug="old")
+    Author.objects.create(name="Odd", slug="odd")
+    Author.objects.filter(slug="old").update(photo=good)
+    Author.objects.filter(slug="odd").update(photo=bad)
+    migration.render_existing_portraits(apps, None)
+    old, odd = Author.objects.get(slug="old"), Author.objects.get(slug="odd")
+    assert (old.photo_width, old.photo_height) == (400, 400)
+    assert [r["w"] for r in old.photo_renditions["webp"]] == [160, 320, 400]
+    assert odd.photo.name == bad and odd.photo_renditions == {}
