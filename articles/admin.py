@@ -916,3 +916,6 @@ class CorrectionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+from articles.fronts import admin as fronts_admin  # noqa: E402, F401

@@ -27,3 +27,7 @@ class ArticlesConfig(AppConfig):
         from articles import caching
 
         caching.connect_signals()
+
+        from articles.fronts import freshness
+
+        freshness.connect()

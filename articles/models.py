@@ -655,3 +655,8 @@ class RelatedStory(models.Model):
         if self.target_id and self.target and self.target.is_published():
             return self.target.get_absolute_url()
         return ""
+
+
+# Models kept in their own packages, registered with the app here (they name this module's
+# models by string, so there is no import circle).
+from articles.fronts.models import BreakingNews, Front, Pin, Zone  # noqa: E402, F401

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Fronts and banners whose scheduled time has passed take their cached pages out first.
+    "articles.fronts.freshness.ScheduledChangesMiddleware",
     # Last, so that a page served from the cache still passes through everything above.
     "articles.caching.PageCacheMiddleware",
     # Innermost, so that it sees the views' exceptions first.
