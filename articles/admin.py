@@ -465,9 +465,6 @@ class ArticleAdmin(VersionAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if not workflow.can_publish(request.user):
             fields.append("published_at")
-        if obj is not None and obj.status == Article.Status.PUBLISHED and obj.published_at:
-            # The public URL is out there: keep it.
-            fields.append("slug")
         return fields
 
     def get_prepopulated_fields(self, request, obj=None):
@@ -919,3 +916,4 @@ class CorrectionAdmin(admin.ModelAdmin):
 
 
 from articles.fronts import admin as fronts_admin  # noqa: E402, F401
+from articles.redirects import admin as redirects_admin  # noqa: E402, F401

@@ -29,5 +29,7 @@ class ArticlesConfig(AppConfig):
         caching.connect_signals()
 
         from articles.fronts import freshness
+        from articles.redirects import recording
 
         freshness.connect()
+        recording.connect()

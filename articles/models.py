@@ -295,7 +295,8 @@ class Article(models.Model):
         max_length=300,
         unique=True,
         allow_unicode=True,
-        help_text="Part of the public URL; keep it once published.",
+        help_text="Part of the public URL. Changed on a live article, the old URL keeps "
+        "working: it answers 301 with the new one (Redirects).",
     )
     dek = models.TextField(
         "summary", blank=True, max_length=1000, help_text="One or two sentences under the headline."
@@ -660,3 +661,4 @@ class RelatedStory(models.Model):
 # Models kept in their own packages, registered with the app here (they name this module's
 # models by string, so there is no import circle).
 from articles.fronts.models import BreakingNews, Front, Pin, Zone  # noqa: E402, F401
+from articles.redirects.models import Redirect  # noqa: E402, F401

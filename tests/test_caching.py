@@ -235,11 +235,11 @@ def test_unpublishing_removes_the_article_at_once(client, story):
 
 
 def test_deleting_an_article_removes_it(client, story):
-    """A deleted article is a 404 and leaves its author's page."""
+    """A deleted article is gone (410, it had been published) and leaves its author's page."""
     author_url = reverse("articles:author", kwargs={"slug": "jane-roe"})
     warm(client, story.get_absolute_url(), author_url)
     story.delete()
-    assert client.get(story.get_absolute_url()).status_code == 404
+    assert client.get(story.get_absolute_url()).status_code == 410
     assert story.headline not in client.get(author_url).content.decode()
 
 
