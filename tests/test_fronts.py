@@ -312,3 +312,152 @@ def test_a_scheduled_banner_goes_up_on_cached_pages_at_its_time(client, stories,
     assert "Results at nine" not in client.get(url).content.decode()
     time_machine.move_to(now + dt.timedelta(minutes=6), tick=False)
     assert "Results at nine" in html_of(client, url)
+
+
+# --- The admin -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def editor(client):
+    from tests.staff import staff_user
+
+    user = staff_user("Editor")
+    client.force_login(user)
+    return user
+
+
+def local(moment):
+    moment = timezone.localtime(moment)
+    return moment.strftime("%Y-%m-%d"), moment.strftime("%H:%M:%S")
+
+
+@pytest.mark.django_db
+def test_editor_prepares_a_scheduled_front_with_zones(client, editor):
+    """The front form with two zones, posted as the browser posts it, schedules the front."""
+    when = timezone.now() + dt.timedelta(hours=3)
+    date, time = local(when)
+    response = client.post(
+        reverse("admin:articles_front_add"),
+        {
+            "section": "",
+            "name": "Election night",
+            "live_from_0": date,
+            "live_from_1": time,
+            "zones-TOTAL_FORMS": "2",
+            "zones-INITIAL_FORMS": "0",
+            "zones-0-position": "0",
+            "zones-0-name": "Lead",
+            "zones-0-layout": "lead",
+            "zones-0-size": "1",
+            "zones-0-fill_section": "",
+            "zones-1-position": "1",
+            "zones-1-name": "Results",
+            "zones-1-layout": "headlines",
+            "zones-1-size": "6",
+            "zones-1-fill_section": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    front = Front.objects.get()
+    assert front.state == "scheduled" and front.updated_by == editor
+    assert [z.name for z in front.zones.all()] == ["Lead", "Results"]
+    listing = client.get(reverse("admin:articles_front_changelist")).content.decode()
+    assert "Election night" in listing and "Scheduled" in listing
+
+
+@pytest.mark.django_db
+def test_editor_pins_stories_and_sees_what_readers_get(client, editor, stories, make_article):
+    """Pins posted with the untouched blank row; the zone shows each slot as readers get it."""
+    front = make_front(zones=[("Top stories", "cards", 3, {})])
+    zone = front.zones.get()
+    held = make_article(headline="Held back", status=Article.Status.DRAFT)
+    url = reverse("admin:articles_zone_change", args=[zone.pk])
+    form = client.get(url).content.decode()
+    assert "sortable.js" in form and "Pinned stories" in form
+    data = {
+        "name": "Top stories",
+        "layout": "cards",
+        "size": "3",
+        "fill_section": "",
+        "position": "0",
+        "pins-TOTAL_FORMS": "3",
+        "pins-INITIAL_FORMS": "0",
+        "pins-0-slot": "1",
+        "pins-0-article": str(stories[4].pk),
+        "pins-1-slot": "2",
+        "pins-1-article": str(held.pk),
+        "pins-2-slot": "",
+        "pins-2-article": "",
+    }
+    response = client.post(url, data | {"_continue": "1"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert list(zone.pins.values_list("slot", "article__headline")) == [
+        (1, "Story 5"),
+        (2, "Held back"),
+    ]
+    html = client.get(url).content.decode()
+    preview = html[html.index("nr-front-preview") :]
+    assert "Story 5</strong> <em>(pinned)" in preview
+    assert "the pinned “Held back” is not live" in preview
+
+
+@pytest.mark.django_db
+def test_a_pin_beyond_the_zones_slots_is_refused_with_the_reason(client, editor, stories):
+    front = make_front(zones=[("Top stories", "cards", 2, {})])
+    zone = front.zones.get()
+    response = client.post(
+        reverse("admin:articles_zone_change", args=[zone.pk]),
+        {
+            "name": "Top stories",
+            "layout": "cards",
+            "size": "2",
+            "fill_section": "",
+            "position": "0",
+            "pins-TOTAL_FORMS": "1",
+            "pins-INITIAL_FORMS": "0",
+            "pins-0-slot": "5",
+            "pins-0-article": str(stories[0].pk),
+        },
+    )
+    assert response.status_code == 200
+    assert "This zone has 2 slots: choose 1 to 2." in response.content.decode()
+    assert not Pin.objects.exists()
+
+
+@pytest.mark.django_db
+def test_copying_a_front_prepares_the_next_edition_as_a_draft(client, editor, stories):
+    front = make_front(zones=[("Lead", "lead", 1, {1: stories[2]}), ("Top", "cards", 3, {})])
+    response = client.post(
+        reverse("admin:articles_front_changelist"),
+        {"action": "copy_as_draft", "_selected_action": [front.pk]},
+    )
+    assert response.status_code == 302
+    copy = Front.objects.exclude(pk=front.pk).get()
+    assert copy.live_from is None and copy.name == "Copy of Morning"
+    assert [(z.name, [p.article_id for p in z.pins.all()]) for z in copy.zones.all()] == [
+        ("Lead", [stories[2].pk]),
+        ("Top", []),
+    ]
+
+
+@pytest.mark.django_db
+def test_editor_runs_the_banner_and_a_reporter_cannot(client, editor, stories):
+    """An editor puts a banner up (bad links refused) and takes it down; reporters only look."""
+    from tests.staff import staff_user
+
+    add = reverse("admin:articles_breakingnews_add")
+    date, time = local(timezone.now())
+    data = {"text": "Earthquake hits Busan", "starts_at_0": date, "starts_at_1": time}
+    refused = client.post(add, data | {"link": "javascript:alert(1)"})
+    assert refused.status_code == 200 and "a full https:// address" in refused.content.decode()
+    assert client.post(add, data | {"link": "/news/story-1/"}).status_code == 302
+    banner = BreakingNews.objects.get()
+    assert banner.is_live() and banner.created_by == editor
+    client.post(
+        reverse("admin:articles_breakingnews_changelist"),
+        {"action": "end_now", "_selected_action": [banner.pk]},
+    )
+    banner.refresh_from_db()
+    assert not banner.is_live()
+    client.force_login(staff_user("Reporter"))
+    assert client.post(add, data).status_code == 403
