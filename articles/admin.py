@@ -29,6 +29,7 @@ from reversion.models import Version
 from taggit.models import Tag
 
 from articles import workflow
+from articles.desk.admin import EditorialNoteInline
 from articles.forms import (
     ArticleAdminForm,
     BylineFormSet,
@@ -417,7 +418,7 @@ class ArticleAdmin(VersionAdmin):
     list_per_page = 50
     prepopulated_fields = {"slug": ("headline",)}
     autocomplete_fields = ("lead_image",)
-    inlines = (BylineInline, RelatedStoryInline, CorrectionInline)
+    inlines = (BylineInline, RelatedStoryInline, CorrectionInline, EditorialNoteInline)
     readonly_fields = ("state_summary", "view_count", "created_at", "updated_at")
     save_on_top = True
     history_latest_first = True

@@ -660,5 +660,6 @@ class RelatedStory(models.Model):
 
 # Models kept in their own packages, registered with the app here (they name this module's
 # models by string, so there is no import circle).
+from articles.desk.models import EditorialNote, FormDraft  # noqa: E402, F401
 from articles.fronts.models import BreakingNews, Front, Pin, Zone  # noqa: E402, F401
 from articles.redirects.models import Redirect  # noqa: E402, F401

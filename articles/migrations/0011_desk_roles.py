@@ -14,6 +14,8 @@ REPORTER = [
     "view_pin",
     "view_breakingnews",
     "view_redirect",
+    "view_editorialnote",
+    "add_editorialnote",
 ]
 EDITOR = REPORTER + [
     f"{action}_{model}"
@@ -35,6 +37,6 @@ def grant(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0009_redirects")]
+    dependencies = [("articles", "0010_desk")]
 
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
