@@ -70,6 +70,7 @@ class FormDraft(models.Model):
 
     class Meta:
         ordering = ["-saved_at"]
+        verbose_name = "kept form draft"
         constraints = [
             models.UniqueConstraint(fields=["user", "article"], name="unique_form_draft"),
             models.UniqueConstraint(

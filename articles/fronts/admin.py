@@ -7,6 +7,8 @@ dragging the rows or typing slot numbers, and sees what readers get in every slo
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -18,15 +20,36 @@ SORTABLE_JS = "articles/admin/sortable.js"
 ADMIN_CSS = {"all": ["articles/admin/admin.css"]}
 
 
-class ZoneInline(admin.TabularInline):
+class _PlainSelects:
+    """Inline rows stay on one line: no edit/add/view buttons beside their selects."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
+            formfield.widget = formfield.widget.widget
+        return formfield
+
+
+class ZoneInline(_PlainSelects, admin.TabularInline):
     model = Zone
-    fields = ("position", "name", "layout", "size", "fill_section")
+    fields = ("position", "name", "layout", "size", "fill_section", "stories")
+    readonly_fields = ("stories",)
     extra = 0
-    show_change_link = True
     classes = ("nr-sortable",)
 
     class Media:
         js = [SORTABLE_JS]
+
+    @admin.display(description="Stories")
+    def stories(self, zone):
+        if zone.pk is None:
+            return "Save, then pin stories"
+        url = reverse("admin:articles_zone_change", args=[zone.pk])
+        pinned = len(zone.pins.all())
+        return format_html('<a href="{}">Pin stories ({} pinned)</a>', url, pinned)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("pins")
 
 
 @admin.register(Front)
@@ -83,7 +106,7 @@ class FrontAdmin(admin.ModelAdmin):
         )
 
 
-class PinInline(admin.TabularInline):
+class PinInline(_PlainSelects, admin.TabularInline):
     model = Pin
     fields = ("slot", "article")
     autocomplete_fields = ("article",)

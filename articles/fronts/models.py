@@ -112,13 +112,19 @@ class Front(models.Model):
 
 class Zone(models.Model):
     class Layout(models.TextChoices):
-        LEAD = "lead", "Lead: the first story large, the others as cards"
-        CARDS = "cards", "Cards: headline, summary and byline"
-        HEADLINES = "headlines", "Headlines only"
+        LEAD = "lead", "Lead"
+        CARDS = "cards", "Cards"
+        HEADLINES = "headlines", "Headlines"
 
     front = models.ForeignKey(Front, on_delete=models.CASCADE, related_name="zones")
     name = models.CharField(max_length=80, help_text='Printed above the zone, e.g. "Top stories".')
-    layout = models.CharField(max_length=20, choices=Layout.choices, default=Layout.CARDS)
+    layout = models.CharField(
+        max_length=20,
+        choices=Layout.choices,
+        default=Layout.CARDS,
+        help_text="Lead: the first story large, the others as cards. Cards: headline, summary "
+        "and byline. Headlines: a list of headlines.",
+    )
     size = models.PositiveSmallIntegerField(
         "slots",
         default=4,
@@ -142,7 +148,7 @@ class Zone(models.Model):
         ordering = ["position", "pk"]
 
     def __str__(self):
-        return f"{self.name} ({self.front})" if self.front_id else self.name
+        return self.name
 
     def save(self, *args, **kwargs):
         self.name = strip_control_characters(self.name)

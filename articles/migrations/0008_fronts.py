@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(help_text='Printed above the zone, e.g. "Top stories".', max_length=80)),
-                ('layout', models.CharField(choices=[('lead', 'Lead: the first story large, the others as cards'), ('cards', 'Cards: headline, summary and byline'), ('headlines', 'Headlines only')], default='cards', max_length=20)),
+                ('layout', models.CharField(choices=[('lead', 'Lead'), ('cards', 'Cards'), ('headlines', 'Headlines')], default='cards', help_text='Lead: the first story large, the others as cards. Cards: headline, summary and byline. Headlines: a list of headlines.', max_length=20)),
                 ('size', models.PositiveSmallIntegerField(default=4, help_text='How many stories the zone shows. Slots without a pinned story, or whose story is not live, take the newest stories not already on the page.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(20)], verbose_name='slots')),
                 ('position', models.PositiveSmallIntegerField(default=0, help_text='Lower comes first.')),
                 ('fill_section', models.ForeignKey(blank=True, help_text="Fill the free slots with this section's newest stories; empty: the page's own (every section on the home page).", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='articles.section', verbose_name='fill from section')),

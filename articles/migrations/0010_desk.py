@@ -39,6 +39,7 @@ class Migration(migrations.Migration):
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='form_drafts', to=settings.AUTH_USER_MODEL)),
             ],
             options={
+                'verbose_name': 'kept form draft',
                 'ordering': ['-saved_at'],
                 'constraints': [models.UniqueConstraint(fields=('user', 'article'), name='unique_form_draft'), models.UniqueConstraint(condition=models.Q(('article', None)), fields=('user',), name='unique_new_form_draft')],
             },

@@ -51,7 +51,7 @@
       tbody.querySelectorAll("tr.form-row:not(.empty-form)").forEach(function (row) {
         if (row.draggable) return;
         row.draggable = true;
-        var cell = row.querySelector("td.original") || row.firstElementChild;
+        var cell = row.querySelector("td.field-position, td.field-slot") || row.firstElementChild;
         if (cell && !cell.querySelector(".nr-drag-handle")) {
           var handle = document.createElement("span");
           handle.className = "nr-drag-handle";
