@@ -112,6 +112,8 @@ def test_editor_creates_and_publishes_an_article(
     page.keyboard.type("The harbour reopened on Tuesday morning.")
     page.keyboard.press("Enter")
     page.keyboard.type("Crews began unloading by noon.")
+    # The word count and reading time follow the typing.
+    assert page.locator(".nr-word-count").inner_text() == "11 words · about 1 min read"
     choose_autocomplete(page, "#id_byline_set-0-author", "Jane Roe")
     page.select_option("#id_section", label="World")
     choose_autocomplete(page, "#id_lead_image", "Boats at dawn")

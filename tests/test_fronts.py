@@ -461,3 +461,35 @@ def test_editor_runs_the_banner_and_a_reporter_cannot(client, editor, stories):
     assert not banner.is_live()
     client.force_login(staff_user("Reporter"))
     assert client.post(add, data).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("second", "error"),
+    [
+        ({"pins-1-slot": "1", "pins-1-article": "other"}, "Pin with this Zone and Slot"),
+        ({"pins-1-slot": "2", "pins-1-article": "same"}, "Pin with this Zone and Story"),
+    ],
+)
+def test_a_slot_or_story_used_twice_in_a_zone_is_refused(client, editor, stories, second, error):
+    """Two pins in one slot, or one story pinned twice, get the form's message, not a 500."""
+    zone = make_front(zones=[("Top stories", "cards", 3, {})]).zones.get()
+    articles = {"same": str(stories[0].pk), "other": str(stories[1].pk)}
+    data = {
+        "name": "Top stories",
+        "layout": "cards",
+        "size": "3",
+        "fill_section": "",
+        "position": "0",
+        "pins-TOTAL_FORMS": "2",
+        "pins-INITIAL_FORMS": "0",
+        "pins-0-slot": "1",
+        "pins-0-article": articles["same"],
+        "pins-1-slot": second["pins-1-slot"],
+        "pins-1-article": articles[second["pins-1-article"]],
+    }
+    response = client.post(reverse("admin:articles_zone_change", args=[zone.pk]), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Please correct the duplicate data" in html or error in html
+    assert not Pin.objects.exists()
