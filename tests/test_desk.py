@@ -166,7 +166,13 @@ def test_a_draft_of_a_new_article_and_discarding_it(client, desk):
 
 @pytest.mark.parametrize(
     ("payload", "status"),
-    [(b"{not json", 400), (b"\xff\xfe", 400), ("[1, 2]", 400), ('{"headline": 3}', 400)],
+    [
+        (b"{not json", 400),
+        (b"\xff\xfe", 400),
+        ("[1, 2]", 400),
+        ('{"headline": 3}', 400),
+        ('{"tags": [{"a": 1}]}', 400),
+    ],
 )
 def test_a_bad_draft_is_refused_with_the_reason(client, desk, payload, status):
     client.force_login(desk["reporter"])

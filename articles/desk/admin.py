@@ -79,6 +79,15 @@ def _saved_since(draft: FormDraft, article: Article | None) -> bool:
     )
 
 
+def _is_form_data(fields) -> bool:
+    """What a form posts: names, each with a text value or a list of them (a multiple select)."""
+    return isinstance(fields, dict) and all(
+        isinstance(value, str)
+        or (isinstance(value, list) and all(isinstance(item, str) for item in value))
+        for value in fields.values()
+    )
+
+
 # How often the form sends what was typed (articles/static/articles/admin/keep_drafts.js).
 KEEP_INTERVAL = dt.timedelta(seconds=10)
 
@@ -159,9 +168,7 @@ class FormDraftAdmin(admin.ModelAdmin):
             fields = json.loads(request.body)
         except (ValueError, UnicodeDecodeError):
             return JsonResponse({"error": "The draft was not readable JSON."}, status=400)
-        if not isinstance(fields, dict) or not all(
-            isinstance(key, str) and isinstance(value, (str, list)) for key, value in fields.items()
-        ):
+        if not _is_form_data(fields):
             return JsonResponse({"error": "A draft maps field names to values."}, status=400)
         draft, _ = FormDraft.objects.update_or_create(
             user=request.user,
