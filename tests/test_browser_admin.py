@@ -272,3 +272,33 @@ def test_editor_arranges_the_home_page_and_renames_a_story(
     ferry.refresh_from_db()
     assert ferry.headline == "Ferry service resumes (updated)"
     assert "A late paragraph nobody saved." in ferry.body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_typing_part_of_a_tag_takes_the_existing_tag(live_server, browser_page, make_article):
+    """ "Budg" and Enter picks the existing "Budget"; a new tag is offered last, on purpose."""
+    make_article(headline="Spending plans", tags=["Budget"])
+    staff_user("Editor", username="erin")
+    page = browser_page
+    log_in(page, live_server, "erin")
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    page.locator(".field-tags .select2").click()
+    search = page.locator(".field-tags .select2-search__field")
+    search.press_sequentially("Budg")
+    options = page.locator(".select2-results__option:not(.loading-results)")
+    options.first.wait_for()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.select2-results__option')]"
+        ".some(o => o.textContent === 'Budget')"
+    )
+    assert options.all_inner_texts() == ["Budget", "New tag: Budg"]
+    search.press("Enter")
+    chosen = page.locator(".field-tags .select2-selection__choice").all_inner_texts()
+    assert [text.strip("×\n ") for text in chosen] == ["Budget"]
+    # A name that exists is never offered again as new.
+    search.press_sequentially("budget")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.select2-results__option')]"
+        ".some(o => o.textContent === 'Budget')"
+    )
+    assert "New tag: budget" not in options.all_inner_texts()
