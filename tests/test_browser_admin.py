@@ -302,3 +302,24 @@ def test_typing_part_of_a_tag_takes_the_existing_tag(live_server, browser_page, 
         ".some(o => o.textContent === 'Budget')"
     )
     assert "New tag: budget" not in options.all_inner_texts()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_article_list_fits_1280_pixels(live_server, browser_page, make_article, make_author):
+    """Publish time and views are on screen at 1280 px, with no sideways scroll."""
+    byline = [make_author(name="Jane Roe-Kim"), make_author(name="Omar Khan")]
+    for number in range(3):
+        make_article(
+            headline=f"A fairly long headline for a story about the harbour, number {number}",
+            authors=byline,
+        )
+    staff_user("Editor", username="erin")
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, live_server, "erin")
+    page.goto(f"{live_server.url}/admin/articles/article/")
+    results = page.locator("#changelist .results")
+    assert results.evaluate("el => el.scrollWidth <= el.clientWidth")
+    for column in ("published_at", "view_count"):
+        box = page.locator(f"#result_list th.column-{column}").bounding_box()
+        assert box["x"] + box["width"] <= 1280, column
