@@ -15,7 +15,7 @@
     line.className = "nr-word-count";
     line.setAttribute("aria-live", "polite");
     var container = event.detail.textarea.closest(".prose-editor") || event.detail.textarea.parentElement;
-    container.after(line);
+    container.append(line);
     function update() { line.textContent = describe(editor.getText({ blockSeparator: " " })); }
     editor.on("update", update);
     update();
