@@ -27,3 +27,16 @@ class ArticlesConfig(AppConfig):
         from articles import caching
 
         caching.connect_signals()
+
+        from articles.desk.models import EditorialNote, FormDraft
+
+        # The desk's own records point at articles but readers never see them: saving one
+        # (a draft is kept every few seconds while someone types) must not refresh any page.
+        for model in (EditorialNote, FormDraft):
+            caching.track(model, lambda instance: ())
+
+        from articles.fronts import freshness
+        from articles.redirects import recording
+
+        freshness.connect()
+        recording.connect()

@@ -36,22 +36,53 @@ def absolute(request, path: str) -> str:
     return request.build_absolute_uri(path)
 
 
+def page_title(article) -> str:
+    """The <title> (without the site's name): the search title, else the headline."""
+    return article.seo_title or article.headline
+
+
 def description(article) -> str:
-    return Truncator(" ".join(article.summary.split())).chars(DESCRIPTION_LENGTH)
+    """Meta description and JSON-LD: the search description, else the summary, cut."""
+    text = article.seo_description or article.summary
+    return Truncator(" ".join(text.split())).chars(DESCRIPTION_LENGTH)
+
+
+def social_title(article) -> str:
+    """OpenGraph and Twitter title: the social headline, else the headline."""
+    return article.social_headline or article.headline
+
+
+def social_description(article) -> str:
+    """OpenGraph and Twitter description: the social text, else the meta description."""
+    if article.social_description:
+        return " ".join(article.social_description.split())
+    return description(article)
+
+
+def social_image(request, article) -> dict:
+    """The shared card's picture: the social image when it has a photo, else article_image."""
+    credit = article.social_image
+    if credit is not None and credit.image:
+        return _credit_image(request, credit)
+    return article_image(request, article)
+
+
+def _credit_image(request, credit) -> dict:
+    return {
+        "url": absolute(request, credit.image.url),
+        "width": credit.width,
+        "height": credit.height,
+        "alt": credit.alt_text or credit.caption,
+        "caption": credit.caption,
+        "own": True,
+    }
 
 
 def article_image(request, article) -> dict:
     """The story's lead photo, or the site's share image when it has none."""
     credit = article.lead_image
     if credit is not None and credit.image:
-        return {
-            "url": absolute(request, credit.image.url),
-            "width": credit.width,
-            "height": credit.height,
-            "alt": credit.alt_text or credit.caption,
-            "caption": credit.caption,
-            "own": True,
-        }
+        return _credit_image(request, credit)
     return {
         "url": absolute(request, static(DEFAULT_IMAGE["path"])),
         "width": DEFAULT_IMAGE["width"],

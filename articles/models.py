@@ -308,7 +308,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_detail(self):
         """Everything the article page shows, in a fixed number of queries."""
-        return self.select_related("section", "lead_image").prefetch_related(
+        return self.select_related("section", "lead_image", "social_image").prefetch_related(
             models.Prefetch("authors", queryset=Author.objects.order_by("byline__position")),
             "tags",
             models.Prefetch(
@@ -332,7 +332,8 @@ class Article(models.Model):
         max_length=300,
         unique=True,
         allow_unicode=True,
-        help_text="Part of the public URL; keep it once published.",
+        help_text="Part of the public URL. Changed on a live article, the old URL keeps "
+        "working: it answers 301 with the new one (Redirects).",
     )
     dek = models.TextField(
         "summary", blank=True, max_length=1000, help_text="One or two sentences under the headline."
@@ -381,6 +382,40 @@ class Article(models.Model):
     )
     source_url = models.URLField(
         max_length=500, blank=True, help_text="The page this article was imported from."
+    )
+    # How the story appears in search results and when shared; each falls back to the story's
+    # own headline, summary and lead image (the rules are in articles/metadata.py).
+    seo_title = models.CharField(
+        "search title",
+        max_length=70,
+        blank=True,
+        help_text="The title search engines show, at most 70 characters. Empty: the headline.",
+    )
+    seo_description = models.CharField(
+        "search description",
+        max_length=160,
+        blank=True,
+        help_text="The snippet under the title in search results, at most 160 characters. "
+        "Empty: the summary.",
+    )
+    social_headline = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text="The headline on the card when the story is shared. Empty: the headline.",
+    )
+    social_description = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The text on the shared card. Empty: the search description, else the summary.",
+    )
+    social_image = models.ForeignKey(
+        ImageCredit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="social_of",
+        verbose_name="social image credit",
+        help_text="The picture on the shared card. Empty: the lead image.",
     )
     # Optimistic locking: the admin form carries the version it was read at and refuses to
     # save over a newer one (articles/forms.py).
@@ -707,3 +742,10 @@ class RelatedStory(models.Model):
         if self.target_id and self.target and self.target.is_published():
             return self.target.get_absolute_url()
         return ""
+
+
+# Models kept in their own packages, registered with the app here (they name this module's
+# models by string, so there is no import circle).
+from articles.desk.models import EditorialNote, FormDraft  # noqa: E402, F401
+from articles.fronts.models import BreakingNews, Front, Pin, Zone  # noqa: E402, F401
+from articles.redirects.models import Redirect  # noqa: E402, F401

@@ -57,6 +57,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A page not found answers with the redirect or "410 Gone" recorded for its old address.
+    "articles.redirects.middleware.RedirectFallbackMiddleware",
+    # Fronts and banners whose scheduled time has passed take their cached pages out first.
+    "articles.fronts.freshness.ScheduledChangesMiddleware",
     # Last, so that a page served from the cache still passes through everything above.
     "articles.caching.PageCacheMiddleware",
     # Innermost, so that it sees the views' exceptions first.

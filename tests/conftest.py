@@ -123,10 +123,16 @@ def png_bytes():
 
 @pytest.fixture
 def warm_navigation(db):
-    """Read the header's sections into the cache, as any earlier page of a running site has.
+    """Read the header's sections and the breaking-news banners into the cache, as any earlier
+    page of a running site has.
 
     Call it after the test's sections exist: a page measured next then pays only for itself.
     """
     from articles.caching import navigation_sections
+    from articles.fronts.banner import live_banner
 
-    return navigation_sections
+    def warm():
+        live_banner()
+        return navigation_sections()
+
+    return warm

@@ -18,14 +18,15 @@ _numbers = itertools.count(1)
 
 
 def ensure_role_groups() -> None:
-    """Make the groups as migration 0003 does: a flushed (transactional) test database has lost
-    what migrations wrote."""
+    """Make the groups as migrations 0003 and 0015 do: a flushed (transactional) test database
+    has lost what migrations wrote."""
     if Group.objects.filter(name__in=["Reporter", "Editor"]).count() == 2:
         return
     from django.apps import apps
 
-    migration = importlib.import_module("articles.migrations.0003_editorial_roles")
-    migration.make_groups(apps, None)
+    # 0015 makes 0003's groups first, then grants the desk's newer permissions.
+    migration = importlib.import_module("articles.migrations.0015_desk_roles")
+    migration.grant(apps, None)
 
 
 def staff_user(group: str, *, username: str | None = None, author: Author | None = None) -> User:
@@ -64,6 +65,7 @@ def article_form_data(
     authors: list[Author] | None = None,
     related: list[Article] | None = None,
     corrections: list[dict] | None = None,
+    notes: list[str] | None = None,
     include_published_at: bool = True,
     **fields,
 ) -> dict:
@@ -132,6 +134,17 @@ def article_form_data(
     for index, row in enumerate(rows):
         for key, value in row.items():
             data[f"related_stories-{index}-{key}"] = value
+
+    # Notes to the desk: the earlier ones as read-only rows, then the box for a new one, posted
+    # empty unless ``notes`` are given (as the browser posts it untouched).
+    existing_notes = list(article.notes.all()) if article is not None else []
+    new_notes = notes or [""]
+    data["notes-TOTAL_FORMS"] = len(existing_notes) + len(new_notes)
+    data["notes-INITIAL_FORMS"] = len(existing_notes)
+    for index, note in enumerate(existing_notes):
+        data[f"notes-{index}-id"] = note.pk
+    for offset, text in enumerate(new_notes, start=len(existing_notes)):
+        data[f"notes-{offset}-text"] = text
 
     if article is not None and (article.is_published() or article.correction_log):
         existing = list(article.corrections.all())

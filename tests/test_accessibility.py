@@ -117,6 +117,18 @@ def site(
             editors_pick=n % 5 == 0,
             published_at=timezone.now() - dt.timedelta(hours=n + 2),
         )
+    # A breaking-news banner on every page, and the desk's front on the Sport page.
+    from articles.fronts.models import BreakingNews, Front, Pin, Zone
+
+    BreakingNews.objects.create(text="Storm warning for the south coast", link="/section/world/")
+    front = Front.objects.create(section=sport, name="Cup week", live_from=timezone.now())
+    for position, (name, layout, size) in enumerate(
+        [("Lead", "lead", 2), ("Top stories", "cards", 3), ("Picks", "headlines", 4)]
+    ):
+        zone = Zone.objects.create(
+            front=front, name=name, layout=layout, size=size, position=position
+        )
+    Pin.objects.create(zone=zone, slot=2, article=article)
     return {"article": article}
 
 
@@ -124,6 +136,7 @@ PAGES = {
     "home": lambda site: "/",
     "article": lambda site: site["article"].get_absolute_url(),
     "section": lambda site: "/section/world/",
+    "section front": lambda site: "/section/sport/",
     "search": lambda site: "/search/?q=harbour&section=world&tag=trade",
     "author": lambda site: "/author/jane-roe/",
 }

@@ -107,14 +107,17 @@ def test_change_form_has_editor_helpers(client, editor, make_article):
     assert "data-prepopulated-fields" in add_form and "#id_headline" in add_form
 
 
-def test_slug_is_fixed_once_published(client, editor, make_article):
-    """A published article's slug is read-only: its URL is out there."""
-    article = make_article(slug="kept-slug")
+def test_renaming_a_published_slug_keeps_the_old_url_working(client, editor, make_article):
+    """An editor may rename a live story's slug; its old URL then answers 301 to the new one."""
+    article = make_article(slug="old-slug")
     client.force_login(editor)
-    data = article_form_data(article, slug="changed-slug")
+    data = article_form_data(article, slug="new-slug")
     assert client.post(change_url(article), data).status_code == 302
     article.refresh_from_db()
-    assert article.slug == "kept-slug"
+    assert article.slug == "new-slug"
+    client.logout()
+    response = client.get("/news/old-slug/")
+    assert response.status_code == 301 and response["Location"] == "/news/new-slug/"
 
 
 def test_tag_autocomplete_and_new_tags(client, editor, make_article):

@@ -145,7 +145,7 @@ def test_portraits_from_before_renditions_get_them_on_migrate(media_root):
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    migration = importlib.import_module("articles.migrations.0008_author_photo_renditions")
+    migration = importlib.import_module("articles.migrations.0011_author_photo_renditions")
     good = default_storage.save("authors/old.jpg", ContentFile(jpeg_bytes((400, 400))))
     bad = default_storage.save("authors/old.bmp", ContentFile(encoded("BMP")))
     Author.objects.create(name="Old", slug="old")

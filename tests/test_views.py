@@ -165,10 +165,11 @@ def test_staff_preview_of_a_draft(client, make_article):
 def test_article_query_count_does_not_grow(
     client, make_article, make_author, make_related, django_assert_max_num_queries
 ):
-    """Seven queries whether the article has one author, tag and story or many.
+    """Eight queries whether the article has one author, tag and story or many.
 
     Six for the article itself (article with section and photo, bylines, tags, curated rails,
-    the view count, the navigation) and one for the automatic rails the editor left empty;
+    the view count, the navigation), one for the breaking-news banners (both read once, then
+    cached) and one for the automatic rails the editor left empty;
     tests/test_rails.py checks the six when every rail is curated.
     """
     small = make_article(tags=["one"])
@@ -180,7 +181,7 @@ def test_article_query_count_does_not_grow(
         make_related(big, target=make_article())
         make_related(big, rail="Popular Now")
     for article in (small, big):
-        with django_assert_max_num_queries(7):
+        with django_assert_max_num_queries(8):
             assert client.get(article.get_absolute_url()).status_code == 200
 
 

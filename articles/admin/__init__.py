@@ -9,6 +9,10 @@
 - filters.py      the list filters
 - photos.py       image credits and image sources; authors.py, sections.py, corrections.py
 - display.py      thumbnails and counted lists several admins show
+
+Fronts, redirects and the desk's notes keep their admins in their own packages
+(articles/fronts/admin.py, articles/redirects/admin.py, articles/desk/admin.py); importing
+them here registers them.
 """
 
 from django.contrib import admin
@@ -20,7 +24,9 @@ from articles.admin.corrections import CorrectionAdmin
 from articles.admin.photos import ImageCreditAdmin, ImageSourceAdmin
 from articles.admin.sections import SectionAdmin
 from articles.admin.tagging import DeskTagAdmin
+from articles.fronts import admin as fronts_admin  # noqa: F401  (registers fronts, banners)
 from articles.models import Article, Author, Correction, ImageCredit, ImageSource, Section
+from articles.redirects import admin as redirects_admin  # noqa: F401  (registers redirects)
 
 admin.site.register(Section, SectionAdmin)
 admin.site.register(Author, AuthorAdmin)

@@ -24,6 +24,7 @@ from articles.admin.inlines import BylineInline, CorrectionInline, RelatedStoryI
 from articles.admin.preview import PreviewMixin
 from articles.admin.revisions import RevisionsMixin
 from articles.admin.tagging import TagAutocompleteMixin
+from articles.desk.admin import EditorialNoteInline
 from articles.forms import UNLINKED_REPORTER_MESSAGE, ArticleAdminForm, byline_prefetch
 from articles.models import Article, Author, WorkflowState
 
@@ -67,7 +68,7 @@ class ArticleAdmin(
     list_per_page = 50
     prepopulated_fields = {"slug": ("headline",)}
     autocomplete_fields = ("lead_image",)
-    inlines = (BylineInline, RelatedStoryInline, CorrectionInline)
+    inlines = (BylineInline, RelatedStoryInline, CorrectionInline, EditorialNoteInline)
     readonly_fields = ("state_summary", "view_count", "created_at", "updated_at")
     save_on_top = True
     change_list_template = "admin/articles/article/change_list.html"
@@ -110,12 +111,11 @@ class ArticleAdmin(
         if not workflow.can_publish(request.user):
             # Placement and timing are the desk's decisions.
             fields += ["published_at", "editors_pick"]
-        if obj is not None and obj.is_out():
-            # The public URL is out there: keep it.
-            fields.append("slug")
         return fields
 
     def get_prepopulated_fields(self, request, obj=None):
+        # Renaming a live article is a deliberate edit (its old URL answers 301, see
+        # articles/redirects/); retyping the headline must not do it by itself.
         if obj is not None and obj.is_out():
             return {}
         return super().get_prepopulated_fields(request, obj)

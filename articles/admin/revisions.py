@@ -123,7 +123,8 @@ class RevisionsMixin:
                 setattr(obj, name, live[name])
             obj._stored_status = live["status"]
             if obj.is_out():
-                # Its public URL is out there (the form shows the slug read-only): keep it.
+                # Its public URL is out there (the restore form shows the slug read-only): a
+                # restore keeps it; only a deliberate rename in the edit form changes it.
                 obj.slug = live["slug"]
         return obj
 
@@ -131,6 +132,8 @@ class RevisionsMixin:
         fields = list(super().get_readonly_fields(request, obj))
         if getattr(request, "_article_live", None):
             fields += [name for name in KEPT_ON_RESTORE if name not in fields]
+            if obj is not None and obj.is_out() and "slug" not in fields:
+                fields.append("slug")
         return fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):

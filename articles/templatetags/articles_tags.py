@@ -144,7 +144,9 @@ def article_meta(context, article):
         "site_name": settings.NEWSROOM_SITE_NAME,
         "canonical": request.build_absolute_uri(article.get_absolute_url()),
         "description": metadata.description(article),
-        "image": metadata.article_image(request, article),
+        "social_title": metadata.social_title(article),
+        "social_description": metadata.social_description(article),
+        "image": metadata.social_image(request, article),
         "authors": [
             request.build_absolute_uri(author.get_absolute_url())
             for author in article.authors.all()
@@ -152,6 +154,12 @@ def article_meta(context, article):
         "article_json_ld": metadata.json_ld(metadata.news_article(request, article)),
         "breadcrumbs_json_ld": metadata.json_ld(metadata.breadcrumb_list(request, crumbs)),
     }
+
+
+@register.filter
+def page_title(article):
+    """The article page's <title>, before the site's name (articles/metadata.py)."""
+    return metadata.page_title(article)
 
 
 @register.simple_tag(takes_context=True)
