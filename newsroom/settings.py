@@ -193,6 +193,12 @@ if AWS_STORAGE_BUCKET_NAME:
                 f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{_s3['region_name']}.amazonaws.com"
             )
 
+# Local media are served by the site itself (newsroom/media.py), in production too; 0 when a
+# proxy in front serves MEDIA_ROOT. MEDIA_ACCEL_REDIRECT (e.g. "/protected-media/") lets nginx
+# send the files: the site answers with X-Accel-Redirect to that internal location.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+MEDIA_ACCEL_REDIRECT = os.environ.get("MEDIA_ACCEL_REDIRECT", "")
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
