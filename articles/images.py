@@ -7,9 +7,10 @@
 - ``read_metadata`` reads caption, credit, creator, copyright and place from the file's IPTC
   (IIM) and EXIF blocks, for the admin to pre-fill what the editor left empty.
 - ``build_renditions`` makes several widths in WebP and in a fallback format (JPEG, or PNG for
-  images with transparency) once, stores them under a name derived from the file's content
-  hash, and returns what ``ImageCredit.renditions`` keeps, so the article page can write
-  ``srcset`` without touching storage or the database.
+  images with transparency) once, and the centred 16:9, 4:3 and 1:1 crops that search engines
+  ask for, stores them under a name derived from the file's content hash, and returns what
+  ``ImageCredit.renditions`` keeps, so pages can write ``srcset`` and metadata can name the
+  crops without touching storage or the database.
 """
 
 from __future__ import annotations
@@ -32,7 +33,12 @@ from articles.text import strip_control_characters
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 RENDITION_WIDTHS = (160, 320, 640, 960, 1280, 1920)
 THUMBNAIL_WIDTH = 160
-RENDITIONS_VERSION = 1
+# Google's article rich results want each of these ratios, at least 50,000 pixels; link
+# previews take the 16:9 one.
+CROPS = {"16x9": (16, 9), "4x3": (4, 3), "1x1": (1, 1)}
+CROP_WIDTH = 1200
+# Version 2 added the crops; `manage.py refresh_renditions` brings older photos up to date.
+RENDITIONS_VERSION = 2
 JPEG_QUALITY = 82
 WEBP_QUALITY = 80
 
@@ -239,29 +245,38 @@ class ImageRenditions:
     srcset: str = ""
     webp_srcset: str = ""
     thumbnail_url: str = ""
+    # {"16x9": {"url", "width", "height"}, ...}; empty for photos stored before the crops.
+    crops: dict = field(default_factory=dict)
 
     @classmethod
     def from_credit(cls, credit) -> ImageRenditions | None:
-        if not credit.image:
+        return cls.of(credit.image, credit.renditions, credit.width, credit.height)
+
+    @classmethod
+    def of(cls, photo, stored, width, height) -> ImageRenditions | None:
+        """``photo`` (a stored image field) with the renditions ``build_renditions`` indexed."""
+        if not photo:
             return None
-        stored = credit.renditions or {}
+        stored = stored or {}
         url = default_storage.url
         fallback = stored.get("fallback", [])
         webp = stored.get("webp", [])
         if not fallback:
-            original = credit.image.url
-            return cls(
-                src=original, width=credit.width, height=credit.height, thumbnail_url=original
-            )
+            original = photo.url
+            return cls(src=original, width=width, height=height, thumbnail_url=original)
         # The fallback src is the rendition closest to the article column's 2x width.
         src = min(fallback, key=lambda r: abs(r["w"] - 1280))
         return cls(
             src=url(src["name"]),
-            width=credit.width,
-            height=credit.height,
+            width=width,
+            height=height,
             srcset=", ".join(f"{url(r['name'])} {r['w']}w" for r in fallback),
             webp_srcset=", ".join(f"{url(r['name'])} {r['w']}w" for r in webp),
             thumbnail_url=url((webp or fallback)[0]["name"]),
+            crops={
+                ratio: {"url": url(crop["name"]), "width": crop["w"], "height": crop["h"]}
+                for ratio, crop in stored.get("crops", {}).items()
+            },
         )
 
 
@@ -280,6 +295,15 @@ def rendition_widths(width: int) -> list[int]:
     if width <= RENDITION_WIDTHS[-1]:
         widths.append(width)
     return widths or [width]
+
+
+def crop_box(width: int, height: int, ratio: tuple[int, int]) -> tuple[int, int, int, int]:
+    """The largest centred box of ``ratio`` inside a ``width`` × ``height`` image."""
+    across, down = ratio
+    box_width = min(width, height * across // down)
+    box_height = min(height, box_width * down // across)
+    left, top = (width - box_width) // 2, (height - box_height) // 2
+    return left, top, left + box_width, top + box_height
 
 
 def _encode(image: Image.Image, image_format: str) -> bytes:
@@ -329,29 +353,54 @@ def build_renditions(file, *, storage=default_storage) -> dict:
                     )
                 name = storage.save(name, ContentFile(_encode(resized, image_format)))
             index[key].append({"w": width, "h": height, "name": name})
+    index["crops"] = {}
+    for ratio_name, ratio in CROPS.items():
+        box = crop_box(image.width, image.height, ratio)
+        crop_width = min(CROP_WIDTH, box[2] - box[0])
+        crop_height = round(crop_width * ratio[1] / ratio[0])
+        name = f"{prefix}/crop-{ratio_name}-{crop_width}w.{fallback_ext}"
+        if not storage.exists(name):
+            cropped = image.resize((crop_width, crop_height), Image.Resampling.LANCZOS, box=box)
+            name = storage.save(name, ContentFile(_encode(cropped, fallback_format)))
+        index["crops"][ratio_name] = {"w": crop_width, "h": crop_height, "name": name}
     file.seek(0)
     return index
 
 
-def refresh_image_data(credit) -> None:
-    """Measure ``credit.image`` and build its renditions, storing both on the credit row."""
-    from articles.models import ImageCredit
-
+def measure_and_render(photo) -> dict:
+    """{"width", "height", "renditions"} of a stored photo; empty when there is none."""
     values = {"width": None, "height": None, "renditions": {}}
-    if credit.image:
-        with credit.image.open("rb") as file:
+    if photo:
+        with photo.open("rb") as file:
             try:
                 info = inspect_upload(file)
             except ValidationError as error:
-                # Only files that bypassed the admin form get here; keep them off the page's
-                # srcset rather than fail the save.
-                logger.warning("Image %s of credit %s: %s", credit.image.name, credit.pk, error)
+                # Only files that bypassed the admin's checks get here; keep them off the
+                # page's srcset rather than fail the save.
+                logger.warning("Image %s: %s", photo.name, error)
             else:
                 values = {
                     "width": info.width,
                     "height": info.height,
                     "renditions": build_renditions(file),
                 }
+    return values
+
+
+def refresh_image_data(credit) -> None:
+    """Measure ``credit.image`` and build its renditions, storing both on the credit row."""
+    from articles.models import ImageCredit
+
+    values = measure_and_render(credit.image)
     for name, value in values.items():
         setattr(credit, name, value)
     ImageCredit.objects.filter(pk=credit.pk).update(**values)
+
+
+def refresh_author_photo(author) -> None:
+    """Build the renditions of ``author.photo`` and store them on the author's row."""
+    from articles.models import Author
+
+    values = measure_and_render(author.photo)
+    author.photo_renditions = values["renditions"]
+    Author.objects.filter(pk=author.pk).update(photo_renditions=author.photo_renditions)

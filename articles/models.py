@@ -56,12 +56,36 @@ class Section(models.Model):
         return slug_url("articles:section", self.slug)
 
 
-class Author(models.Model):
+class PhotoRenditionsMixin:
+    """Makes a model's photo renditions once, when the file in ``photo_field`` changes."""
+
+    photo_field = "image"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_photo_name = instance.__dict__.get(cls.photo_field) or ""
+        return instance
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        name = getattr(self, self.photo_field).name or ""
+        if name != getattr(self, "_stored_photo_name", ""):
+            # A new photo: measure it and make its renditions once (articles/images.py).
+            self.refresh_renditions()
+            self._stored_photo_name = name
+
+
+class Author(PhotoRenditionsMixin, models.Model):
+    photo_field = "photo"
+
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
     email = models.EmailField(blank=True, help_text="Printed in the sign-off under the article.")
     bio = models.TextField(blank=True, max_length=2000)
     photo = models.ImageField(upload_to="authors/", blank=True)
+    # Made once by articles/images.py when the photo changes, like ImageCredit.renditions.
+    photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -79,6 +103,21 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return slug_url("articles:author", self.slug)
+
+    def refresh_renditions(self):
+        from articles.images import refresh_author_photo
+
+        refresh_author_photo(self)
+
+    @property
+    def picture(self):
+        """The photo's renditions as ``ImageRenditions`` (articles/images.py)."""
+        from articles.images import ImageRenditions
+
+        largest = (self.photo_renditions or {}).get("fallback", [{}])[-1]
+        return ImageRenditions.of(
+            self.photo, self.photo_renditions, largest.get("w"), largest.get("h")
+        )
 
 
 class ImageSource(models.Model):
@@ -98,7 +137,7 @@ class ImageSource(models.Model):
         return self.name
 
 
-class ImageCredit(models.Model):
+class ImageCredit(PhotoRenditionsMixin, models.Model):
     """What a news site prints under a photo, with the photo itself when the desk has it."""
 
     caption = models.TextField(blank=True)
@@ -153,26 +192,15 @@ class ImageCredit(models.Model):
         label = self.caption or self.credit_line or f"Image credit {self.pk}"
         return Truncator(label).chars(80)
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        name = self.image.name or ""
-        if name != getattr(self, "_stored_image_name", ""):
-            # A new photo: measure it and make its renditions once (articles/images.py).
-            from articles.images import refresh_image_data
+    def refresh_renditions(self):
+        from articles.images import refresh_image_data
 
-            refresh_image_data(self)
-            self._stored_image_name = name
+        refresh_image_data(self)
 
     @property
     def printed_credit(self) -> str:
         """The line under the photo: "Place / Credit", as the desk prints it."""
         return " / ".join(part for part in (self.place, self.credit_line) if part)
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._stored_image_name = instance.__dict__.get("image") or ""
-        return instance
 
     def licence_has_ended(self, today=None) -> bool:
         today = today or timezone.localdate()
