@@ -273,9 +273,11 @@ class ImageRenditions:
             srcset=", ".join(f"{url(r['name'])} {r['w']}w" for r in fallback),
             webp_srcset=", ".join(f"{url(r['name'])} {r['w']}w" for r in webp),
             thumbnail_url=url((webp or fallback)[0]["name"]),
+            # In CROPS' order (16:9 first): PostgreSQL's jsonb does not keep the stored order.
             crops={
                 ratio: {"url": url(crop["name"]), "width": crop["w"], "height": crop["h"]}
-                for ratio, crop in stored.get("crops", {}).items()
+                for ratio in CROPS
+                if (crop := stored.get("crops", {}).get(ratio))
             },
         )
 
