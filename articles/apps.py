@@ -40,3 +40,15 @@ class ArticlesConfig(AppConfig):
 
         freshness.connect()
         recording.connect()
+
+        from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate
+
+        from articles import search_index
+
+        connection_created.connect(
+            search_index.add_sqlite_functions, dispatch_uid="articles-sqlite-functions"
+        )
+        post_migrate.connect(
+            search_index.reinstall_after_migrate, sender=self, dispatch_uid="articles-search-index"
+        )

@@ -7,9 +7,10 @@
 - ``read_metadata`` reads caption, credit, creator, copyright and place from the file's IPTC
   (IIM) and EXIF blocks, for the admin to pre-fill what the editor left empty.
 - ``build_renditions`` makes several widths in WebP and in a fallback format (JPEG, or PNG for
-  images with transparency) once, stores them under a name derived from the file's content
-  hash, and returns the index a ``RenderedPhoto`` keeps (an image credit's or an author's), so
-  pages can write ``srcset`` without touching storage or the database. Photos taller or wider
+  images with transparency) once, and the centred 16:9, 4:3 and 1:1 crops that search engines
+  ask for, stores them under a name derived from the file's content hash, and returns the index
+  a ``RenderedPhoto`` keeps (an image credit's or an author's), so pages can write ``srcset``
+  and metadata can name the crops without touching storage or the database. Photos taller or wider
   than WebP allows get their renditions in the fallback format alone.
 """
 
@@ -34,7 +35,12 @@ from articles.text import strip_control_characters
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 RENDITION_WIDTHS = (160, 320, 640, 960, 1280, 1920)
 THUMBNAIL_WIDTH = 160
-RENDITIONS_VERSION = 1
+# Google's article rich results want each of these ratios, at least 50,000 pixels; link
+# previews take the 16:9 one.
+CROPS = {"16x9": (16, 9), "4x3": (4, 3), "1x1": (1, 1)}
+CROP_WIDTH = 1200
+# Version 2 added the crops; `manage.py refresh_renditions` brings older photos up to date.
+RENDITIONS_VERSION = 2
 JPEG_QUALITY = 82
 WEBP_QUALITY = 80
 # JPEG stores each side in 16 bits: a photo longer than this on a side cannot be rendered.
@@ -252,6 +258,8 @@ class ImageRenditions:
     srcset: str = ""
     webp_srcset: str = ""
     thumbnail_url: str = ""
+    # {"16x9": {"url", "width", "height"}, ...}; empty for photos stored before the crops.
+    crops: dict = field(default_factory=dict)
 
     @classmethod
     def from_photo(cls, owner) -> ImageRenditions | None:
@@ -277,6 +285,12 @@ class ImageRenditions:
             srcset=", ".join(f"{url(r['name'])} {r['w']}w" for r in fallback),
             webp_srcset=", ".join(f"{url(r['name'])} {r['w']}w" for r in webp),
             thumbnail_url=url((webp or fallback)[0]["name"]),
+            # In CROPS' order (16:9 first): PostgreSQL's jsonb does not keep the stored order.
+            crops={
+                ratio: {"url": url(crop["name"]), "width": crop["w"], "height": crop["h"]}
+                for ratio in CROPS
+                if (crop := stored.get("crops", {}).get(ratio))
+            },
         )
 
 
@@ -295,6 +309,15 @@ def rendition_widths(width: int) -> list[int]:
     if width <= RENDITION_WIDTHS[-1]:
         widths.append(width)
     return widths or [width]
+
+
+def crop_box(width: int, height: int, ratio: tuple[int, int]) -> tuple[int, int, int, int]:
+    """The largest centred box of ``ratio`` inside a ``width`` × ``height`` image."""
+    across, down = ratio
+    box_width = min(width, height * across // down)
+    box_height = min(height, box_width * down // across)
+    left, top = (width - box_width) // 2, (height - box_height) // 2
+    return left, top, left + box_width, top + box_height
 
 
 def _encode(image: Image.Image, image_format: str) -> bytes:
@@ -348,6 +371,17 @@ def build_renditions(file, *, storage=default_storage) -> dict:
                 name = storage.save(name, ContentFile(_encode(resized, image_format)))
                 stored_files.written(storage, name)
             index[key].append({"w": width, "h": height, "name": name})
+    index["crops"] = {}
+    for ratio_name, ratio in CROPS.items():
+        box = crop_box(image.width, image.height, ratio)
+        crop_width = min(CROP_WIDTH, box[2] - box[0])
+        crop_height = max(1, round(crop_width * ratio[1] / ratio[0]))
+        name = f"{prefix}/crop-{ratio_name}-{crop_width}w.{fallback_ext}"
+        if not storage.exists(name):
+            cropped = image.resize((crop_width, crop_height), Image.Resampling.LANCZOS, box=box)
+            name = storage.save(name, ContentFile(_encode(cropped, fallback_format)))
+            stored_files.written(storage, name)
+        index["crops"][ratio_name] = {"w": crop_width, "h": crop_height, "name": name}
     file.seek(0)
     return index
 

@@ -68,18 +68,31 @@ def social_image(request, article) -> dict:
 
 
 def _credit_image(request, credit) -> dict:
+    """A photo credit's picture: its 16:9 crop (1,200 px wide at most) rather than the upload,
+    which may be megabytes; ``crops`` are the 16:9, 4:3 and 1:1 crops for JSON-LD."""
+    crops = [
+        {**crop, "url": absolute(request, crop["url"])} for crop in credit.picture.crops.values()
+    ]
+    shown = (
+        crops[0]
+        if crops
+        else {
+            "url": absolute(request, credit.image.url),
+            "width": credit.width,
+            "height": credit.height,
+        }
+    )
     return {
-        "url": absolute(request, credit.image.url),
-        "width": credit.width,
-        "height": credit.height,
+        **shown,
         "alt": credit.alt_text or credit.caption,
         "caption": credit.caption,
         "own": True,
+        "crops": crops,
     }
 
 
 def article_image(request, article) -> dict:
-    """The story's lead photo, or the site's share image when it has none."""
+    """The story's lead photo (see _credit_image), or the site's share image when it has none."""
     credit = article.lead_image
     if credit is not None and credit.image:
         return _credit_image(request, credit)
@@ -90,6 +103,7 @@ def article_image(request, article) -> dict:
         "alt": site_name(),
         "caption": "",
         "own": False,
+        "crops": [],
     }
 
 
@@ -126,13 +140,15 @@ def news_article(request, article) -> dict:
         "url": url,
         "headline": article.headline,
         "description": description(article),
+        # The 16:9, 4:3 and 1:1 crops Google recommends, when the photo has them.
         "image": [
             {
                 "@type": "ImageObject",
-                "url": image["url"],
-                **({"width": image["width"], "height": image["height"]} if image["width"] else {}),
+                "url": shown["url"],
+                **({"width": shown["width"], "height": shown["height"]} if shown["width"] else {}),
                 **({"caption": image["caption"]} if image["caption"] else {}),
             }
+            for shown in image["crops"] or [image]
         ],
         "author": [person(request, author) for author in article.authors.all()],
         "publisher": publisher(request),
@@ -193,7 +209,9 @@ def profile_page(request, author) -> dict:
     if author.bio:
         data["description"] = author.bio
     if picture := author.picture:
-        data["image"] = absolute(request, picture.src)
+        # The square crop suits a portrait; photos stored before the crops give the rendition.
+        square = picture.crops.get("1x1")
+        data["image"] = absolute(request, square["url"] if square else picture.src)
     return {"@context": "https://schema.org", "@type": "ProfilePage", "mainEntity": data}
 
 

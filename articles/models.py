@@ -300,6 +300,28 @@ class ArticleQuerySet(models.QuerySet):
         )
         return Tag.objects.filter(Exists(tagged))
 
+    def most_bylined_authors(self):
+        """The authors on these articles' bylines, the most stories first."""
+        return (
+            Author.objects.filter(byline__article__in=self.values("pk"))
+            .annotate(stories=models.Count("byline"))
+            .order_by("-stories", "name", "pk")
+        )
+
+    def most_used_tags(self):
+        """The tags of these articles, the most stories first."""
+        from taggit.models import Tag
+
+        return (
+            Tag.objects.filter(
+                taggit_taggeditem_items__content_type__app_label="articles",
+                taggit_taggeditem_items__content_type__model="article",
+                taggit_taggeditem_items__object_id__in=self.values("pk"),
+            )
+            .annotate(stories=models.Count("taggit_taggeditem_items"))
+            .order_by("-stories", "name", "pk")
+        )
+
     def for_listing(self):
         """Everything a list of article cards shows, in a fixed number of queries."""
         return self.select_related("section", "lead_image").prefetch_related(

@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsroom.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that renders or sets cookies, so that it sees the final response.
+    "newsroom.compression.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -154,8 +156,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        # Production serves collected files (collectstatic) with hashed names, gzip copies and
-        # far-future cache headers; development and tests read the app folders directly.
+        # Production serves collected files (collectstatic) with hashed names, brotli and gzip
+        # copies and far-future cache headers; development and tests read the app folders directly.
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -194,6 +196,12 @@ if AWS_STORAGE_BUCKET_NAME:
             MEDIA_ORIGINS.append(
                 f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{_s3['region_name']}.amazonaws.com"
             )
+
+# Local media are served by the site itself (newsroom/media.py), in production too; 0 when a
+# proxy in front serves MEDIA_ROOT. MEDIA_ACCEL_REDIRECT (e.g. "/protected-media/") lets nginx
+# send the files: the site answers with X-Accel-Redirect to that internal location.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+MEDIA_ACCEL_REDIRECT = os.environ.get("MEDIA_ACCEL_REDIRECT", "")
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.models import Article, Author, Byline, ImageCredit, RelatedStory, Section
+from articles.text import make_slug
 from tests.staff import staff_user
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -55,7 +56,9 @@ def make_article(db, make_section, make_author):
     def make(*, authors=None, tags=(), **kwargs):
         number = next(_counter)
         kwargs.setdefault("headline", f"Headline number {number}")
-        kwargs.setdefault("slug", slugify(kwargs["headline"]))
+        kwargs.setdefault(
+            "slug", make_slug(kwargs["headline"], max_length=300, fallback=f"story-{number}")
+        )
         kwargs.setdefault("body", f"<p>Body of story {number}.</p>")
         kwargs.setdefault("status", Article.Status.PUBLISHED)
         kwargs.setdefault("published_at", timezone.now() - dt.timedelta(hours=1))

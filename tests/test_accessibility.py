@@ -303,3 +303,24 @@ def test_print_shows_the_story_alone(browser, live_server, site):
         assert page.pdf()[:4] == b"%PDF"
     finally:
         page.context.close()
+
+
+def test_story_headline_is_in_the_first_screen_on_a_phone(browser, live_server, site, make_section):
+    """At 390 × 844 with a dozen sections, the header takes one row for the name and search and
+    one for the sections (scrolling sideways), and the whole headline shows before any scroll."""
+    for name in ("National", "North Korea", "Politics", "Business", "Science", "Culture"):
+        make_section(name=name)
+    phone = {"width": 390, "height": 844}
+    page = open_page(browser, live_server.url + site["article"].get_absolute_url(), phone)
+    try:
+        header = page.locator(".site-header").bounding_box()
+        headline = page.locator(".story__headline").bounding_box()
+        assert header["height"] <= 110, header
+        assert headline["y"] + headline["height"] <= phone["height"] / 2, headline
+        # Every section stays reachable: the row scrolls, the page does not.
+        last = page.locator(".site-nav li").last
+        last.locator("a").focus()
+        assert last.bounding_box()["x"] + last.bounding_box()["width"] <= phone["width"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= phone["width"]
+    finally:
+        page.context.close()

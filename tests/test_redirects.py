@@ -160,6 +160,8 @@ def test_redirects_are_listed_in_the_admin(client, editor, make_article):
         ),
         ("/promo/", "https://partner.example/offer", "/promo/"),
         ("/pulled/", "", "/pulled/"),
+        # An encoded control character is dropped once decoded, never stored.
+        ("/old%00-page/", "/news/after/", "/old-page/"),
     ],
 )
 def test_editor_adds_a_redirect_by_hand(client, editor, old, new, stored):
@@ -190,6 +192,13 @@ def test_bad_redirects_are_refused_with_the_reason(client, editor, old, new, err
     assert response.status_code == 200
     assert error in response.content.decode()
     assert not Redirect.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/old%00-page/", "/news/%00/", "/%1b%00"])
+def test_an_address_with_control_characters_is_simply_not_found(client, path):
+    """No recorded address holds one: a plain 404 (PostgreSQL refuses a NUL in a query)."""
+    Redirect.objects.create(old_path="/old-page/", new_path="/news/after/")
+    assert client.get(path).status_code == 404
 
 
 @pytest.mark.django_db(transaction=True)

@@ -4,6 +4,7 @@ from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.template.loader import render_to_string
 
 from articles.redirects.models import Redirect
+from articles.text import strip_control_characters
 
 
 class RedirectFallbackMiddleware:
@@ -15,6 +16,9 @@ class RedirectFallbackMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
+            return response
+        if request.path != strip_control_characters(request.path):
+            # Recorded addresses never hold one (site_path), and PostgreSQL refuses a NUL.
             return response
         redirect = Redirect.objects.filter(old_path=request.path).first()
         if redirect is None:

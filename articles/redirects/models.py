@@ -21,7 +21,8 @@ def site_path(value: str) -> str:
     value = strip_control_characters(value).strip()
     if value.startswith(("http://", "https://")):
         value = urlsplit(value).path or "/"
-    return unquote(value.split("?", 1)[0].split("#", 1)[0])
+    # Stripped again once decoded: "%00" must not become a NUL either.
+    return strip_control_characters(unquote(value.split("?", 1)[0].split("#", 1)[0]))
 
 
 class RedirectQuerySet(models.QuerySet):
