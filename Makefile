@@ -36,9 +36,10 @@ fixtures: install
 	rm -f $(SEED_BUILD_DB)
 
 # The benchmark (bench/README.md): PostgreSQL database newsroom_bench, Redis, gunicorn on 127.0.0.1.
+# BENCH_ARGS="--peer DIR" (or BENCH_PEER=DIR) adds the comparison with a Wagtail peer site.
 bench: install
 	$(PY) -m pip install --quiet -e '.[test,bench]'
-	$(PY) -m bench.run
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 # PostgreSQL restart and Redis loss under load, on private servers it starts and removes.
 faults: install

@@ -28,3 +28,28 @@ class ArticlesConfig(AppConfig):
         from newsroom import checks  # noqa: F401  (registers the check --deploy warnings)
 
         caching.connect_signals()
+
+        from articles.desk.models import EditorialNote, FormDraft
+
+        # The desk's own records point at articles but readers never see them: saving one
+        # (a draft is kept every few seconds while someone types) must not refresh any page.
+        for model in (EditorialNote, FormDraft):
+            caching.track(model, lambda instance: ())
+
+        from articles.fronts import freshness
+        from articles.redirects import recording
+
+        freshness.connect()
+        recording.connect()
+
+        from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate
+
+        from articles import search_index
+
+        connection_created.connect(
+            search_index.add_sqlite_functions, dispatch_uid="articles-sqlite-functions"
+        )
+        post_migrate.connect(
+            search_index.reinstall_after_migrate, sender=self, dispatch_uid="articles-search-index"
+        )

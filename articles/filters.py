@@ -2,9 +2,42 @@
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 
 from articles.models import Article, Section
 from articles.search import MAX_QUERY_LENGTH, search_articles
+
+# The tag and author menus offer the few most used in the latest stories (hundreds of options
+# would be most of the page's weight, and counting the whole archive most of its time); any
+# other tag or author still works in the URL, and is shown when chosen.
+SHORT_LIST_SIZE = 15
+SHORT_LIST_WINDOW = 500
+# The short lists change slowly: kept for this long instead of counted on every search.
+SHORT_LIST_SECONDS = 600
+
+
+def _short_list(name, build):
+    key = f"search:short-list:{name}:{SHORT_LIST_SIZE}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = [(item.slug, item.name) for item in build()[:SHORT_LIST_SIZE]]
+        cache.set(key, choices, SHORT_LIST_SECONDS)
+    return choices
+
+
+def _latest_stories():
+    return Article.objects.published().order_by("-published_at", "-pk")[:SHORT_LIST_WINDOW]
+
+
+def most_used_tags():
+    return _short_list("tags", lambda: _latest_stories().most_used_tags())
+
+
+def most_bylined_authors():
+    return _short_list("authors", lambda: _latest_stories().most_bylined_authors())
+
+
+SHORT_LISTS = {"tag": most_used_tags, "author": most_bylined_authors}
 
 
 def _authors_with_stories(request):
@@ -16,6 +49,21 @@ def _tags_with_stories(request):
 
 
 class ArticleFilterForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, short_list in SHORT_LISTS.items():
+            field = self.fields[name]
+            field.widget.choices = [("", field.empty_label), *short_list()]
+
+    def full_clean(self):
+        super().full_clean()
+        # A tag or author chosen from a link (not from the menu) stays visible and selected.
+        for name in SHORT_LISTS:
+            chosen = getattr(self, "cleaned_data", {}).get(name)
+            widget = self.fields[name].widget
+            if chosen is not None and chosen.slug not in {value for value, _ in widget.choices}:
+                widget.choices = [*widget.choices, (chosen.slug, chosen.name)]
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("published_after"), cleaned.get("published_before")

@@ -14,18 +14,19 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 from reversion.models import Version
 
 from articles import images, workflow
-from articles.models import Article, Author, ImageCredit
+from articles.models import Article, Author, Byline, ImageCredit
 from articles.sanitize import sanitize_body
+from articles.text import strip_control_characters
 
 # What the body editor offers: exactly what articles/sanitize.py keeps, nothing more.
 BODY_EDITOR_EXTENSIONS = {
@@ -47,6 +48,36 @@ BODY_EDITOR_EXTENSIONS = {
     "HTML": True,
     "SpecialCharacters": True,
 }
+
+
+def without_control_characters(data):
+    """A copy of submitted form data with control characters removed from every text value."""
+
+    def clean(value):
+        return strip_control_characters(value) if isinstance(value, str) else value
+
+    if hasattr(data, "lists"):
+        items = data.lists()
+    else:
+        items = ((key, v if isinstance(v, list) else [v]) for key, v in data.items())
+    copy = QueryDict(mutable=True)
+    for key, values in items:
+        copy.setlist(key, [clean(value) for value in values])
+    return copy
+
+
+class DeskModelForm(forms.ModelForm):
+    """The base of every admin form: no control character typed or pasted is ever stored.
+
+    They are invisible, invalid in the XML of feeds and sitemaps, and can hide text; tab and
+    line breaks are kept (articles/text.py). Applied to what was submitted, so every field
+    (tags and inline rows included) is covered.
+    """
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            data = without_control_characters(data)
+        super().__init__(data, *args, **kwargs)
 
 
 class TagAutocompleteWidget(forms.SelectMultiple):
@@ -119,7 +150,7 @@ class TagAutocompleteField(forms.Field):
         return sorted(self.widget.format_value(initial)) != sorted(self.to_python(data))
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(DeskModelForm):
     """The article form, aware of who is using it (``user`` is set by ArticleAdmin.get_form)."""
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
@@ -184,6 +215,12 @@ class ArticleAdminForm(forms.ModelForm):
                     "that time by itself. Published with no time goes live now."
                 )
 
+    @property
+    def changed_data(self):
+        # The version the form was opened at is how the lock works, not an edit: History and
+        # the change message never list it.
+        return [name for name in super().changed_data if name != "loaded_version"]
+
     # Optimistic locking --------------------------------------------------------------------
 
     def _current_lock_version(self) -> int | None:
@@ -241,45 +278,49 @@ class ArticleAdminForm(forms.ModelForm):
         if status == Article.Status.PUBLISHED and "published_at" in self.fields:
             if not cleaned.get("published_at"):
                 cleaned["published_at"] = timezone.now()
-        if status == Article.Status.PUBLISHED and not self.for_preview:
-            self._check_publishable(cleaned)
         return cleaned
 
-    def _check_publishable(self, cleaned):
-        missing = []
-        if not (cleaned.get("headline") or "").strip() and "headline" in self.fields:
-            missing.append("a headline")
-            self.add_error("headline", "A headline is needed to publish.")
-        body = cleaned.get("body", self.instance.body) or ""
-        if not strip_tags(body).strip():
-            missing.append("a body")
-            if "body" in self.fields:
-                self.add_error("body", "Write the body before publishing.")
-        if "section" in self.fields and not cleaned.get("section"):
-            missing.append("a section")
-            self.add_error("section", "Choose a section before publishing.")
-        credit = cleaned.get("lead_image") if "lead_image" in self.fields else None
-        if credit is not None:
-            if credit.image and not credit.alt_text.strip():
-                missing.append("alt text for the lead image")
-                self.add_error(
-                    "lead_image",
-                    "This image has no alt text: edit the credit (pencil icon) and describe "
-                    "the image for readers who cannot see it.",
-                )
-            if credit.licence_has_ended():
-                missing.append("a lead image whose licence has not ended")
-                self.add_error(
-                    "lead_image",
-                    f"Our licence for this image ended on {credit.licence_ends_on:%d %B %Y}.",
-                )
-        if missing:
-            raise ValidationError(
-                "This article cannot be published yet. It needs "
-                + ", ".join(missing)
-                + " (marked below).",
-                code="not_publishable",
+    def _post_clean(self):
+        super()._post_clean()
+        # Checked on the instance as the form has filled it in, by the rules every way of
+        # publishing shares (articles/workflow.py); the byline is the byline formset's to check.
+        if self.instance.status != Article.Status.PUBLISHED or self.for_preview:
+            return
+        problems = workflow.content_problems(self.instance)
+        for problem in problems:
+            self.add_error(problem.field if problem.field in self.fields else None, problem.advice)
+        if problems:
+            self.add_error(
+                None,
+                ValidationError(
+                    "This article cannot be published yet. It "
+                    + workflow.needs_message(problems)
+                    + " (marked below).",
+                    code="not_publishable",
+                ),
             )
+
+
+class BylineForm(DeskModelForm):
+    """One byline row. A new row that names an author is a byline to save, even one the form
+    pre-filled and the user left as it was (Django skips unchanged extra rows)."""
+
+    class Meta:
+        model = Byline
+        fields = ("position", "author")
+        error_messages = {
+            "author": {"required": "Choose the author for this byline row, or remove the row."}
+        }
+
+    def has_changed(self):
+        return super().has_changed() or (self.instance.pk is None and bool(self["author"].data))
+
+
+UNLINKED_REPORTER_MESSAGE = (
+    "Your account is not linked to an author page, so you cannot be put on a byline and could "
+    "not edit this article after saving it. Ask an editor to link your account to your author "
+    "page (Authors → Staff account), then write."
+)
 
 
 class BylineFormSet(BaseInlineFormSet):
@@ -298,25 +339,20 @@ class BylineFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
+        preview = getattr(self.instance, "_for_preview", False)
+        user = self.user
+        reporter = user is not None and not workflow.can_edit_any(user) and not preview
+        own = Author.objects.filter(user=user).first() if reporter else None
+        if reporter and own is None:
+            # Said before any row's own error: the row cannot be filled in until this is fixed.
+            raise ValidationError(UNLINKED_REPORTER_MESSAGE, code="no_profile")
         if any(self.errors):
             return
         authors = [form.cleaned_data["author"] for form in self._kept_forms()]
-        preview = getattr(self.instance, "_for_preview", False)
-        if self.instance.status == Article.Status.PUBLISHED and not authors and not preview:
-            raise ValidationError(
-                "Publishing needs at least one author in the byline: add one below.",
-                code="no_author",
-            )
-        user = self.user
-        if user is not None and not workflow.can_edit_any(user) and not preview:
-            own = Author.objects.filter(user=user).first()
-            if own is None:
-                raise ValidationError(
-                    "Your account is not linked to an author profile, so you could not edit "
-                    "this article after saving it. Ask an editor to link your account to your "
-                    "author page.",
-                    code="no_profile",
-                )
+        if self.instance.status == Article.Status.PUBLISHED and not preview:
+            if missing_author := workflow.byline_problem(len(authors)):
+                raise ValidationError(missing_author.advice, code="no_author")
+        if reporter:
             if own not in authors:
                 raise ValidationError(
                     f"Keep yourself ({own.name}) on the byline: reporters can edit only the "
@@ -370,14 +406,10 @@ class PhotoUploadField(forms.FileField):
         return upload
 
 
-class ImageCreditAdminForm(forms.ModelForm):
-    image = PhotoUploadField(
-        required=False,
-        help_text=ImageCredit._meta.get_field("image").help_text,
-    )
-
+class ImageCreditAdminForm(DeskModelForm):
     class Meta:
         model = ImageCredit
+        field_classes = {"image": PhotoUploadField}
         fields = (
             "image",
             "alt_text",
@@ -406,6 +438,13 @@ class ImageCreditAdminForm(forms.ModelForm):
                 cleaned[name] = value
                 self.prefilled.append(str(self.fields[name].label or name))
         return cleaned
+
+
+class AuthorAdminForm(DeskModelForm):
+    class Meta:
+        model = Author
+        fields = ("name", "slug", "email", "bio", "photo", "user")
+        field_classes = {"photo": PhotoUploadField}
 
 
 class ScheduleForm(forms.Form):

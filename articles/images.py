@@ -7,9 +7,11 @@
 - ``read_metadata`` reads caption, credit, creator, copyright and place from the file's IPTC
   (IIM) and EXIF blocks, for the admin to pre-fill what the editor left empty.
 - ``build_renditions`` makes several widths in WebP and in a fallback format (JPEG, or PNG for
-  images with transparency) once, stores them under a name derived from the file's content
-  hash, and returns what ``ImageCredit.renditions`` keeps, so the article page can write
-  ``srcset`` without touching storage or the database.
+  images with transparency) once, and the centred 16:9, 4:3 and 1:1 crops that search engines
+  ask for, stores them under a name derived from the file's content hash, and returns the index
+  a ``RenderedPhoto`` keeps (an image credit's or an author's), so pages can write ``srcset``
+  and metadata can name the crops without touching storage or the database. Photos taller or wider
+  than WebP allows get their renditions in the fallback format alone.
 """
 
 from __future__ import annotations
@@ -27,14 +29,24 @@ from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps, IptcImagePlugin, UnidentifiedImageError
 
+from articles import stored_files
 from articles.text import strip_control_characters
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 RENDITION_WIDTHS = (160, 320, 640, 960, 1280, 1920)
 THUMBNAIL_WIDTH = 160
-RENDITIONS_VERSION = 1
+# Google's article rich results want each of these ratios, at least 50,000 pixels; link
+# previews take the 16:9 one.
+CROPS = {"16x9": (16, 9), "4x3": (4, 3), "1x1": (1, 1)}
+CROP_WIDTH = 1200
+# Version 2 added the crops; `manage.py refresh_renditions` brings older photos up to date.
+RENDITIONS_VERSION = 2
 JPEG_QUALITY = 82
 WEBP_QUALITY = 80
+# JPEG stores each side in 16 bits: a photo longer than this on a side cannot be rendered.
+MAX_SIDE = 65535
+# The WebP format stores each side in 14 bits: an image past this on either side has no WebP.
+WEBP_MAX_SIDE = 16383
 
 # EXIF tags (TIFF 6.0 numbering) and IPTC IIM datasets in record 2 that carry the credit.
 EXIF_IMAGE_DESCRIPTION = 0x010E
@@ -131,6 +143,13 @@ def inspect_upload(upload) -> ImageInfo:
         width, height = image.size
         if width < 1 or height < 1:
             raise not_a_photo
+        if max(width, height) > MAX_SIDE:
+            raise ValidationError(
+                "The image is %(width)s × %(height)s pixels; no side may be longer than "
+                "%(limit)s pixels. Export it in parts or at a smaller size.",
+                code="too_long",
+                params={"width": width, "height": height, "limit": MAX_SIDE},
+            )
         if width * height > max_pixels():
             raise ValidationError(
                 "The image is %(width)s × %(height)s pixels (%(megapixels).0f megapixels); the "
@@ -239,29 +258,39 @@ class ImageRenditions:
     srcset: str = ""
     webp_srcset: str = ""
     thumbnail_url: str = ""
+    # {"16x9": {"url", "width", "height"}, ...}; empty for photos stored before the crops.
+    crops: dict = field(default_factory=dict)
 
     @classmethod
-    def from_credit(cls, credit) -> ImageRenditions | None:
-        if not credit.image:
+    def from_photo(cls, owner) -> ImageRenditions | None:
+        """From a model with a rendered photo (``RenderedPhoto``): an image credit or an author."""
+        file_field, width_field, height_field, renditions_field = owner.photo_fields
+        file = getattr(owner, file_field)
+        if not file:
             return None
-        stored = credit.renditions or {}
+        width, height = getattr(owner, width_field), getattr(owner, height_field)
+        stored = getattr(owner, renditions_field) or {}
         url = default_storage.url
         fallback = stored.get("fallback", [])
         webp = stored.get("webp", [])
         if not fallback:
-            original = credit.image.url
-            return cls(
-                src=original, width=credit.width, height=credit.height, thumbnail_url=original
-            )
+            original = file.url
+            return cls(src=original, width=width, height=height, thumbnail_url=original)
         # The fallback src is the rendition closest to the article column's 2x width.
         src = min(fallback, key=lambda r: abs(r["w"] - 1280))
         return cls(
             src=url(src["name"]),
-            width=credit.width,
-            height=credit.height,
+            width=width,
+            height=height,
             srcset=", ".join(f"{url(r['name'])} {r['w']}w" for r in fallback),
             webp_srcset=", ".join(f"{url(r['name'])} {r['w']}w" for r in webp),
             thumbnail_url=url((webp or fallback)[0]["name"]),
+            # In CROPS' order (16:9 first): PostgreSQL's jsonb does not keep the stored order.
+            crops={
+                ratio: {"url": url(crop["name"]), "width": crop["w"], "height": crop["h"]}
+                for ratio in CROPS
+                if (crop := stored.get("crops", {}).get(ratio))
+            },
         )
 
 
@@ -280,6 +309,15 @@ def rendition_widths(width: int) -> list[int]:
     if width <= RENDITION_WIDTHS[-1]:
         widths.append(width)
     return widths or [width]
+
+
+def crop_box(width: int, height: int, ratio: tuple[int, int]) -> tuple[int, int, int, int]:
+    """The largest centred box of ``ratio`` inside a ``width`` × ``height`` image."""
+    across, down = ratio
+    box_width = min(width, height * across // down)
+    box_height = min(height, box_width * down // across)
+    left, top = (width - box_width) // 2, (height - box_height) // 2
+    return left, top, left + box_width, top + box_height
 
 
 def _encode(image: Image.Image, image_format: str) -> bytes:
@@ -312,13 +350,16 @@ def build_renditions(file, *, storage=default_storage) -> dict:
         image = image.convert("RGBA" if has_alpha else "RGB")
     fallback_format, fallback_ext = ("PNG", "png") if has_alpha else ("JPEG", "jpg")
     index: dict = {"version": RENDITIONS_VERSION, "source": digest, "webp": [], "fallback": []}
-    for width in rendition_widths(image.width):
-        height = max(1, round(image.height * width / image.width))
+    widths = rendition_widths(image.width)
+    sizes = [(width, max(1, round(image.height * width / image.width))) for width in widths]
+    kinds = [("fallback", fallback_format, fallback_ext)]
+    # A very tall infographic keeps every width in the fallback format rather than a WebP set
+    # missing its largest sizes (the browser would pick a WebP too small for the column).
+    if max(max(size) for size in sizes) <= WEBP_MAX_SIDE:
+        kinds.insert(0, ("webp", "WEBP", "webp"))
+    for width, height in sizes:
         resized = None
-        for key, image_format, ext in (
-            ("webp", "WEBP", "webp"),
-            ("fallback", fallback_format, fallback_ext),
-        ):
+        for key, image_format, ext in kinds:
             name = f"{prefix}/{width}w.{ext}"
             if not storage.exists(name):
                 if resized is None:
@@ -328,30 +369,43 @@ def build_renditions(file, *, storage=default_storage) -> dict:
                         else image.resize((width, height), Image.Resampling.LANCZOS)
                     )
                 name = storage.save(name, ContentFile(_encode(resized, image_format)))
+                stored_files.written(storage, name)
             index[key].append({"w": width, "h": height, "name": name})
+    index["crops"] = {}
+    for ratio_name, ratio in CROPS.items():
+        box = crop_box(image.width, image.height, ratio)
+        crop_width = min(CROP_WIDTH, box[2] - box[0])
+        crop_height = max(1, round(crop_width * ratio[1] / ratio[0]))
+        name = f"{prefix}/crop-{ratio_name}-{crop_width}w.{fallback_ext}"
+        if not storage.exists(name):
+            cropped = image.resize((crop_width, crop_height), Image.Resampling.LANCZOS, box=box)
+            name = storage.save(name, ContentFile(_encode(cropped, fallback_format)))
+            stored_files.written(storage, name)
+        index["crops"][ratio_name] = {"w": crop_width, "h": crop_height, "name": name}
     file.seek(0)
     return index
 
 
-def refresh_image_data(credit) -> None:
-    """Measure ``credit.image`` and build its renditions, storing both on the credit row."""
-    from articles.models import ImageCredit
-
-    values = {"width": None, "height": None, "renditions": {}}
-    if credit.image:
-        with credit.image.open("rb") as file:
+def refresh_image_data(owner) -> None:
+    """Measure the photo of ``owner`` (a ``RenderedPhoto``) and build its renditions, storing
+    both on its row."""
+    file_field, width_field, height_field, renditions_field = owner.photo_fields
+    file = getattr(owner, file_field)
+    values = {width_field: None, height_field: None, renditions_field: {}}
+    if file:
+        with file.open("rb") as opened:
             try:
-                info = inspect_upload(file)
+                info = inspect_upload(opened)
             except ValidationError as error:
                 # Only files that bypassed the admin form get here; keep them off the page's
                 # srcset rather than fail the save.
-                logger.warning("Image %s of credit %s: %s", credit.image.name, credit.pk, error)
+                logger.warning("Photo %s of %r: %s", file.name, owner, error)
             else:
                 values = {
-                    "width": info.width,
-                    "height": info.height,
-                    "renditions": build_renditions(file),
+                    width_field: info.width,
+                    height_field: info.height,
+                    renditions_field: build_renditions(opened),
                 }
     for name, value in values.items():
-        setattr(credit, name, value)
-    ImageCredit.objects.filter(pk=credit.pk).update(**values)
+        setattr(owner, name, value)
+    type(owner)._default_manager.filter(pk=owner.pk).update(**values)

@@ -41,22 +41,65 @@ def absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
+def page_title(article) -> str:
+    """The <title> (without the site's name): the search title, else the headline."""
+    return article.seo_title or article.headline
+
+
 def description(article) -> str:
-    return Truncator(" ".join(article.summary.split())).chars(DESCRIPTION_LENGTH)
+    """Meta description and JSON-LD: the search description, else the summary, cut."""
+    text = article.seo_description or article.summary
+    return Truncator(" ".join(text.split())).chars(DESCRIPTION_LENGTH)
 
 
-def article_image(article) -> dict:
-    """The story's lead photo, or the site's share image when it has none it may show."""
-    credit = article.lead_photo
-    if credit is not None and credit.image:
-        return {
+def social_title(article) -> str:
+    """OpenGraph and Twitter title: the social headline, else the headline."""
+    return article.social_headline or article.headline
+
+
+def social_description(article) -> str:
+    """OpenGraph and Twitter description: the social text, else the meta description."""
+    if article.social_description:
+        return " ".join(article.social_description.split())
+    return description(article)
+
+
+def social_image(article) -> dict:
+    """The shared card's picture: the social image when it has a photo, else article_image."""
+    credit = article.social_image
+    if credit is not None and credit.image and not credit.licence_has_ended():
+        return _credit_image(credit)
+    return article_image(article)
+
+
+def _credit_image(credit) -> dict:
+    """A photo credit's picture: its 16:9 crop (1,200 px wide at most) rather than the upload,
+    which may be megabytes; ``crops`` are the 16:9, 4:3 and 1:1 crops for JSON-LD."""
+    crops = [{**crop, "url": absolute(crop["url"])} for crop in credit.picture.crops.values()]
+    shown = (
+        crops[0]
+        if crops
+        else {
             "url": absolute(credit.image.url),
             "width": credit.width,
             "height": credit.height,
-            "alt": credit.alt_text or credit.caption,
-            "caption": credit.caption,
-            "own": True,
         }
+    )
+    return {
+        **shown,
+        "alt": credit.alt_text or credit.caption,
+        "caption": credit.caption,
+        "own": True,
+        "crops": crops,
+    }
+
+
+def article_image(article) -> dict:
+    """The story's lead photo (see _credit_image), or the site's share image when it has none
+    it may show (``Article.lead_photo``)."""
+    credit = article.lead_photo
+    if credit is not None and credit.image:
+        return _credit_image(credit)
     return {
         "url": absolute(static(DEFAULT_IMAGE["path"])),
         "width": DEFAULT_IMAGE["width"],
@@ -64,6 +107,7 @@ def article_image(article) -> dict:
         "alt": site_name(),
         "caption": "",
         "own": False,
+        "crops": [],
     }
 
 
@@ -101,13 +145,15 @@ def news_article(article, comments=None) -> dict:
         "url": url,
         "headline": article.headline,
         "description": description(article),
+        # The 16:9, 4:3 and 1:1 crops Google recommends, when the photo has them.
         "image": [
             {
                 "@type": "ImageObject",
-                "url": image["url"],
-                **({"width": image["width"], "height": image["height"]} if image["width"] else {}),
+                "url": shown["url"],
+                **({"width": shown["width"], "height": shown["height"]} if shown["width"] else {}),
                 **({"caption": image["caption"]} if image["caption"] else {}),
             }
+            for shown in image["crops"] or [image]
         ],
         "author": [person(author) for author in article.authors.all()],
         "publisher": publisher(),
@@ -181,8 +227,10 @@ def profile_page(author) -> dict:
     data = person(author)
     if author.bio:
         data["description"] = author.bio
-    if author.photo:
-        data["image"] = absolute(author.photo.url)
+    if picture := author.picture:
+        # The square crop suits a portrait; photos stored before the crops give the rendition.
+        square = picture.crops.get("1x1")
+        data["image"] = absolute(square["url"] if square else picture.src)
     return {"@context": "https://schema.org", "@type": "ProfilePage", "mainEntity": data}
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 
+from articles import stored_files
 from articles.sanitize import sanitize_body, to_plain_text
 
 # A summary cut from the body (when there is no dek) is at most this many words.
@@ -38,6 +39,49 @@ def _forget_urls(*, setting, **kwargs):
         _slug_url.cache_clear()
 
 
+class RenderedPhoto:
+    """A model with one photo that articles/images.py measures and renders once per new file.
+
+    ``photo_fields`` names the model's file field, then its width, height and renditions fields.
+    A file written by a save that then fails is removed again (articles/stored_files.py).
+    """
+
+    photo_fields: tuple[str, str, str, str]
+
+    def save(self, *args, **kwargs):
+        file = getattr(self, self.photo_fields[0])
+        new_upload = bool(file) and not file._committed
+        try:
+            super().save(*args, **kwargs)
+        finally:
+            if new_upload and file._committed:
+                stored_files.written(file.storage, file.name)
+        name = file.name or ""
+        if name != getattr(self, "_stored_photo_name", ""):
+            # A new photo: measure it and make its renditions once (articles/images.py).
+            from articles.images import refresh_image_data
+
+            refresh_image_data(self)
+            self._stored_photo_name = name
+            self.photo_replaced()
+
+    def photo_replaced(self) -> None:
+        """Called once a new photo is measured and rendered; what else it changes."""
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_photo_name = instance.__dict__.get(cls.photo_fields[0]) or ""
+        return instance
+
+    @property
+    def picture(self):
+        """The stored renditions as ``ImageRenditions`` for templates (articles/images.py)."""
+        from articles.images import ImageRenditions
+
+        return ImageRenditions.from_photo(self)
+
+
 class Section(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
@@ -56,12 +100,22 @@ class Section(models.Model):
         return slug_url("articles:section", self.slug)
 
 
-class Author(models.Model):
+class Author(RenderedPhoto, models.Model):
+    photo_fields = ("photo", "photo_width", "photo_height", "photo_renditions")
+
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
     email = models.EmailField(blank=True, help_text="Printed in the sign-off under the article.")
     bio = models.TextField(blank=True, max_length=2000)
-    photo = models.ImageField(upload_to="authors/", blank=True)
+    photo = models.ImageField(
+        upload_to="authors/",
+        blank=True,
+        help_text="A JPEG, PNG or WebP portrait; readers get resized copies, never the file.",
+    )
+    # As ImageCredit's: measured and rendered once per new photo by articles/images.py.
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -98,8 +152,10 @@ class ImageSource(models.Model):
         return self.name
 
 
-class ImageCredit(models.Model):
+class ImageCredit(RenderedPhoto, models.Model):
     """What a news site prints under a photo, with the photo itself when the desk has it."""
+
+    photo_fields = ("image", "width", "height", "renditions")
 
     caption = models.TextField(blank=True)
     place = models.CharField(max_length=120, blank=True, help_text='For example "Kazan (Russia)".')
@@ -153,28 +209,14 @@ class ImageCredit(models.Model):
         label = self.caption or self.credit_line or f"Image credit {self.pk}"
         return Truncator(label).chars(80)
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        name = self.image.name or ""
-        if name != getattr(self, "_stored_image_name", ""):
-            # A new photo: measure it and make its renditions once (articles/images.py).
-            from articles.images import refresh_image_data
-
-            refresh_image_data(self)
-            self._stored_image_name = name
-            # A new photo is a change readers see on every story that leads with it.
-            self.lead_of.update(updated_at=timezone.now())
+    def photo_replaced(self) -> None:
+        # A new photo is a change readers see on every story that leads with it.
+        self.lead_of.update(updated_at=timezone.now())
 
     @property
     def printed_credit(self) -> str:
         """The line under the photo: "Place / Credit", as the desk prints it."""
         return " / ".join(part for part in (self.place, self.credit_line) if part)
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._stored_image_name = instance.__dict__.get("image") or ""
-        return instance
 
     def licence_has_ended(self, today=None) -> bool:
         today = today or timezone.localdate()
@@ -187,13 +229,6 @@ class ImageCredit(models.Model):
         day_after = self.licence_ends_on + dt.timedelta(days=1)
         return timezone.make_aware(dt.datetime.combine(day_after, dt.time.min))
 
-    @property
-    def picture(self):
-        """The stored renditions as ``ImageRenditions`` for templates (articles/images.py)."""
-        from articles.images import ImageRenditions
-
-        return ImageRenditions.from_credit(self)
-
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
@@ -205,6 +240,14 @@ class ArticleQuerySet(models.QuerySet):
 
     def in_section(self, section):
         return self.filter(section=section)
+
+    def in_workflow_state(self, state: str):
+        """The articles in one of the desk's four states (WorkflowState)."""
+        if state == WorkflowState.SCHEDULED:
+            return self.scheduled()
+        if state == WorkflowState.PUBLISHED:
+            return self.published()
+        return self.filter(status=state)
 
     def live_or_scheduled(self):
         return self.filter(status=Article.Status.PUBLISHED)
@@ -272,6 +315,28 @@ class ArticleQuerySet(models.QuerySet):
         )
         return Tag.objects.filter(Exists(tagged))
 
+    def most_bylined_authors(self):
+        """The authors on these articles' bylines, the most stories first."""
+        return (
+            Author.objects.filter(byline__article__in=self.values("pk"))
+            .annotate(stories=models.Count("byline"))
+            .order_by("-stories", "name", "pk")
+        )
+
+    def most_used_tags(self):
+        """The tags of these articles, the most stories first."""
+        from taggit.models import Tag
+
+        return (
+            Tag.objects.filter(
+                taggit_taggeditem_items__content_type__app_label="articles",
+                taggit_taggeditem_items__content_type__model="article",
+                taggit_taggeditem_items__object_id__in=self.values("pk"),
+            )
+            .annotate(stories=models.Count("taggit_taggeditem_items"))
+            .order_by("-stories", "name", "pk")
+        )
+
     def for_listing(self):
         """Everything a list of article cards shows, in a fixed number of queries."""
         return self.select_related("section", "lead_image").prefetch_related(
@@ -280,7 +345,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_detail(self):
         """Everything the article page shows, in a fixed number of queries."""
-        return self.select_related("section", "lead_image").prefetch_related(
+        return self.select_related("section", "lead_image", "social_image").prefetch_related(
             models.Prefetch("authors", queryset=Author.objects.order_by("byline__position")),
             "tags",
             models.Prefetch(
@@ -304,7 +369,8 @@ class Article(models.Model):
         max_length=300,
         unique=True,
         allow_unicode=True,
-        help_text="Part of the public URL; keep it once published.",
+        help_text="Part of the public URL. Changed on a live article, the old URL keeps "
+        "working: it answers 301 with the new one (Redirects).",
     )
     dek = models.TextField(
         "summary", blank=True, max_length=1000, help_text="One or two sentences under the headline."
@@ -358,6 +424,40 @@ class Article(models.Model):
     # headline that page had. Only the importer sets it, so it never matches a story an editor
     # wrote, and an editor may change the headline without the next import duplicating the story.
     source_headline = models.CharField(max_length=300, blank=True, editable=False)
+    # How the story appears in search results and when shared; each falls back to the story's
+    # own headline, summary and lead image (the rules are in articles/metadata.py).
+    seo_title = models.CharField(
+        "search title",
+        max_length=70,
+        blank=True,
+        help_text="The title search engines show, at most 70 characters. Empty: the headline.",
+    )
+    seo_description = models.CharField(
+        "search description",
+        max_length=160,
+        blank=True,
+        help_text="The snippet under the title in search results, at most 160 characters. "
+        "Empty: the summary.",
+    )
+    social_headline = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text="The headline on the card when the story is shared. Empty: the headline.",
+    )
+    social_description = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The text on the shared card. Empty: the search description, else the summary.",
+    )
+    social_image = models.ForeignKey(
+        ImageCredit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="social_of",
+        verbose_name="social image credit",
+        help_text="The picture on the shared card. Empty: the lead image.",
+    )
     # Optimistic locking: the admin form carries the version it was read at and refuses to
     # save over a newer one (articles/forms.py).
     lock_version = models.PositiveIntegerField(default=0, editable=False)
@@ -423,6 +523,7 @@ class Article(models.Model):
                 if not field.primary_key and field.attname != "view_count"
             ]
         super().save(*args, **kwargs)
+        self._stored_status = self.status
 
     def get_absolute_url(self):
         return slug_url("articles:detail", self.slug)
@@ -430,6 +531,19 @@ class Article(models.Model):
     def clean(self):
         if self.status == self.Status.PUBLISHED and not self.published_at:
             raise ValidationError({"published_at": "A published article needs a publish time."})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_status = instance.__dict__.get("status")
+        return instance
+
+    def is_out(self) -> bool:
+        """Published or scheduled as stored, whatever a form has since set on this copy:
+        readers see it now, or will at its publish time, so only an editor may change it."""
+        if self._state.adding:
+            return False
+        return (getattr(self, "_stored_status", None) or self.status) == self.Status.PUBLISHED
 
     def is_published(self) -> bool:
         """The same rule as ArticleQuerySet.published(), for one article."""
@@ -447,14 +561,14 @@ class Article(models.Model):
         )
 
     @property
-    def workflow_state(self) -> str:
-        """draft, review, scheduled or published: what the desk calls the article now."""
+    def workflow_state(self) -> "WorkflowState":
+        """What the desk calls the article now: its status, with "published" split by the clock."""
         if self.status == self.Status.PUBLISHED:
-            return "scheduled" if self.is_scheduled() else "published"
-        return self.status
+            return WorkflowState.SCHEDULED if self.is_scheduled() else WorkflowState.PUBLISHED
+        return WorkflowState(self.status)
 
     def get_workflow_state_display(self) -> str:
-        return WORKFLOW_STATE_LABELS[self.workflow_state]
+        return self.workflow_state.label
 
     @property
     def lead_photo(self) -> "ImageCredit | None":
@@ -541,12 +655,13 @@ class Article(models.Model):
         return list(grouped.items())
 
 
-WORKFLOW_STATE_LABELS = {
-    "draft": "Draft",
-    "review": "In review",
-    "scheduled": "Scheduled",
-    "published": "Published",
-}
+class WorkflowState(models.TextChoices):
+    """The four states the desk works with; "scheduled" is published with a future time."""
+
+    DRAFT = Article.Status.DRAFT.value, Article.Status.DRAFT.label
+    REVIEW = Article.Status.REVIEW.value, Article.Status.REVIEW.label
+    SCHEDULED = "scheduled", "Scheduled"
+    PUBLISHED = Article.Status.PUBLISHED.value, Article.Status.PUBLISHED.label
 
 
 class Correction(models.Model):
@@ -711,3 +826,10 @@ class PendingInvalidation(models.Model):
 
     def __str__(self):
         return f"Page cache change of {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+# Models kept in their own packages, registered with the app here (they name this module's
+# models by string, so there is no import circle).
+from articles.desk.models import EditorialNote, FormDraft  # noqa: E402, F401
+from articles.fronts.models import BreakingNews, Front, Pin, Zone  # noqa: E402, F401
+from articles.redirects.models import Redirect  # noqa: E402, F401

@@ -1,33 +1,39 @@
-"""Free-text search over headline, dek and body, ranked.
+"""Free-text search over headline, dek and body, ranked, in the database's own full-text index.
 
-On PostgreSQL this is its full-text search: ``websearch_to_tsquery`` (so readers may type
-"quoted phrases", ``-word`` and ``or``) against the headline (weight A), dek (B) and body (C),
-ranked by ``ts_rank``. Elsewhere (SQLite in development and the default test run) a fallback
-reads the query the same way and matches whole words, case-insensitively, with the same light
-stemming of plurals and common endings and the same English stop words, ranked by the same
-weights. For simple queries (words, a quoted phrase, an excluded word) both give the same
-stories; ``tests/test_search.py`` runs the two side by side on PostgreSQL to keep it so.
+- PostgreSQL: ``websearch_to_tsquery`` (readers may type "quoted phrases", ``-word`` and
+  ``or``) against a stored, GIN-indexed ``search_document`` column that weights the headline A,
+  the dek B and the body C (migration ``0017_search_index``), ranked by ``ts_rank``.
+- SQLite: an FTS5 table ``articles_article_search`` of the same three fields (the body as plain
+  text), kept by triggers and stemmed by Porter, ranked by ``bm25`` with the same weights. The
+  reader's query is read the same way as on PostgreSQL (``parse_query``) and written as an
+  FTS5 query.
+
+For simple queries (words, a quoted phrase, an excluded word, "or") both give the same stories;
+``tests/test_search.py`` runs one list of queries on each. ``parse_query`` and ``highlight``
+also mark the matched words in the excerpts of the results.
 """
 
 from __future__ import annotations
 
-import operator
 import re
 from dataclasses import dataclass, field
-from functools import reduce
 
-from django.conf import settings
-from django.db import connections
-from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
+from django.db import NotSupportedError, connections
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from articles.sanitize import to_plain_text
+from articles.search_index import SQLITE_TABLE
 
 MAX_QUERY_LENGTH = 200
-# PostgreSQL's default weights for D, C, B and A: body is C, dek B, headline A.
+# PostgreSQL's default weights for D, C, B and A: body is C, dek B, headline A. SQLite's bm25
+# takes the same weights, one per column of the FTS5 table.
 WEIGHTS = {"headline": 1.0, "dek": 0.4, "body": 0.2}
+# The text-search configuration of the stored search document (articles/search_index.py).
+POSTGRES_CONFIG = "english"
 
 # PostgreSQL's English stop words (snowball's english.stop), which its full-text search drops.
 STOP_WORDS = frozenset(
@@ -49,15 +55,16 @@ _SUFFIXES = ("ies", "ied", "ing", "ed", "es", "s", "ly")
 _ENDINGS = "(?:s|es|e|ed|d|ing|ly|y|ies|ied)?"
 
 
-def search_config() -> str:
-    return getattr(settings, "NEWSROOM_SEARCH_CONFIG", "english")
-
-
 @dataclass
 class Term:
-    """One word or quoted phrase of a query, as a list of words."""
+    """One word or quoted phrase of a query, as a list of words.
+
+    ``words`` leaves out stop words, as PostgreSQL does; ``phrase`` keeps every word, so that
+    a phrase such as "Bank of England" still has to appear as written.
+    """
 
     words: list[str]
+    phrase: list[str] = field(default_factory=list)
 
     @property
     def is_phrase(self) -> bool:
@@ -92,10 +99,11 @@ def parse_query(text: str) -> ParsedQuery:
         if match.group(4) is not None and raw.lower() == "or" and not negated:
             pending_or = bool(parsed.all)
             continue
-        words = [w for w in _WORD.findall(raw.lower()) if w not in STOP_WORDS]
+        every_word = _WORD.findall(raw.lower())
+        words = [w for w in every_word if w not in STOP_WORDS]
         if not words:
             continue
-        term = Term(words)
+        term = Term(words, every_word)
         if negated:
             parsed.none.append(term)
             pending_or = False
@@ -127,66 +135,59 @@ def term_pattern(term: Term, boundary: str = r"\b") -> str:
     return r"\W+".join(_word_pattern(word, boundary) for word in term.words)
 
 
-def _term_q(term: Term, fields, boundary: str) -> Q:
-    pattern = term_pattern(term, boundary)
-    return reduce_or(Q(**{f"{name}__iregex": pattern}) for name in fields)
-
-
-def reduce_or(conditions) -> Q:
-    return reduce(operator.or_, conditions)
-
-
 def search_articles(queryset: QuerySet, text: str) -> QuerySet:
     """``queryset`` narrowed to the articles matching ``text``, best first."""
-    if connections[queryset.db].vendor == "postgresql":
+    vendor = connections[queryset.db].vendor
+    if vendor == "postgresql":
         return postgres_search(queryset, text)
-    return fallback_search(queryset, text)
+    if vendor == "sqlite":
+        return sqlite_search(queryset, text)
+    raise NotSupportedError(f"Full-text search is not set up for {vendor}.")
 
 
 def postgres_search(queryset: QuerySet, text: str) -> QuerySet:
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 
-    config = search_config()
-    vector = (
-        SearchVector("headline", weight="A", config=config)
-        + SearchVector("dek", weight="B", config=config)
-        + SearchVector("body", weight="C", config=config)
-    )
-    query = SearchQuery(text, search_type="websearch", config=config)
+    table = queryset.model._meta.db_table
+    # The stored column is not a model field (SQLite has none): named here, never selected.
+    document = RawSQL(f'"{table}"."search_document"', [], output_field=SearchVectorField())
+    query = SearchQuery(text, search_type="websearch", config=POSTGRES_CONFIG)
     return (
-        queryset.annotate(search_document=vector)
+        queryset.alias(search_document=document)
         .filter(search_document=query)
-        .annotate(rank=SearchRank(vector, query))
+        .annotate(rank=SearchRank(document, query))
         .order_by("-rank", "-published_at", "-pk")
     )
 
 
-def fallback_search(queryset: QuerySet, text: str) -> QuerySet:
-    """Whole-word regular expressions, for databases without full-text search."""
+def fts5_query(parsed: ParsedQuery) -> str:
+    """``parsed`` as an FTS5 query: every word quoted, so no word is read as an operator."""
+
+    def term(term: Term) -> str:
+        return '"' + " ".join(term.phrase or term.words) + '"'
+
+    def any_of(terms: list[Term]) -> str:
+        return "(" + " OR ".join(term(t) for t in terms) + ")"
+
+    query = " AND ".join(any_of(group) for group in parsed.all)
+    if parsed.none:
+        query = f"({query}) NOT {any_of(parsed.none)}"
+    return query
+
+
+def sqlite_search(queryset: QuerySet, text: str) -> QuerySet:
     parsed = parse_query(text)
     if not parsed:
         return queryset.none()
-    boundary = r"\y" if connections[queryset.db].vendor == "postgresql" else r"\b"
-    fields = tuple(WEIGHTS)
-    condition = Q()
-    for group in parsed.all:
-        condition &= reduce_or(_term_q(term, fields, boundary) for term in group)
-    for term in parsed.none:
-        condition &= ~_term_q(term, fields, boundary)
-    rank = Value(0.0, output_field=FloatField())
-    for term in parsed.terms():
-        pattern = term_pattern(term, boundary)
-        for name, weight in WEIGHTS.items():
-            rank = rank + Case(
-                When(**{f"{name}__iregex": pattern}, then=Value(weight)),
-                default=Value(0.0),
-                output_field=FloatField(),
-            )
-    return (
-        queryset.filter(condition)
-        .annotate(rank=rank)
-        .order_by(F("rank").desc(), "-published_at", "-pk")
-    )
+    table = queryset.model._meta.db_table
+    weights = ", ".join(str(weight) for weight in WEIGHTS.values())
+    # One pass over the index, joined on the article's id; bm25 is lower for better matches.
+    return queryset.extra(
+        tables=[SQLITE_TABLE],
+        where=[f'{SQLITE_TABLE}.rowid = "{table}"."id"', f"{SQLITE_TABLE} MATCH %s"],
+        params=[fts5_query(parsed)],
+        select={"rank": f"-bm25({SQLITE_TABLE}, {weights})"},
+    ).order_by("-rank", "-published_at", "-pk")
 
 
 def highlight(text: str, query: str, *, length: int = 220) -> SafeString:

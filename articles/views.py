@@ -18,6 +18,7 @@ from taggit.models import Tag
 
 from articles import metadata
 from articles.filters import ArticleFilter
+from articles.fronts.layout import front_for_page
 from articles.models import Article, Author, Section
 from articles.rails import build_rails, popular_window
 
@@ -34,9 +35,10 @@ class PublishedArticlesMixin:
 class ArticleListView(PublishedArticlesMixin, ListView):
     """The home page: every story, newest first, paginated.
 
-    The first page opens with the lead story (the newest) and, beside the list, the latest
-    stories of each section that are not already on the page. Five queries in all: navigation,
-    count, page, its bylines, and the section blocks.
+    The first page opens with the zones of the editors' front when one is live, else with the
+    lead story (the newest); beside the list, the latest stories of each section that are not
+    already on the page. Six queries when nothing is curated: navigation, count, page, its
+    bylines, the front, and the section blocks; a front adds three (zones, pins, their bylines).
     """
 
     template_name = "articles/home.html"
@@ -47,10 +49,18 @@ class ArticleListView(PublishedArticlesMixin, ListView):
         stories = list(context["object_list"])
         context["latest"] = stories
         context["section_blocks"] = []
-        if context["page_obj"].number == 1 and stories:
+        if context["page_obj"].number != 1:
+            return context
+        shown = {story.pk for story in stories}
+        front = front_for_page(section=None, stories=stories)
+        if front is not None:
+            context["zones"], context["latest"] = front.zones, front.rest
+            shown |= front.shown_ids()
+        elif stories:
             context["lead"], context["latest"] = stories[0], stories[1:]
+        if shown:
             context["section_blocks"] = section_blocks(
-                exclude=[story.pk for story in stories], per_section=HOME_STORIES_PER_SECTION
+                exclude=sorted(shown), per_section=HOME_STORIES_PER_SECTION
             )
         return context
 
@@ -114,12 +124,17 @@ class SectionArticleListView(PublishedArticlesMixin, ListView):
         return super().get_queryset().in_section(self.section)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             section=self.section,
             current_section_slug=self.section.slug,
             most_read=most_read(self.section),
             **kwargs,
         )
+        if context["page_obj"].number == 1:
+            front = front_for_page(section=self.section, stories=list(context["object_list"]))
+            if front is not None:
+                context["zones"], context["latest"] = front.zones, front.rest
+        return context
 
 
 def most_read(section, size=5):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from articles.models import Article, Byline
+from articles.models import Article, Byline, ImageCredit
 
 REPORTER_GROUP = "Reporter"
 EDITOR_GROUP = "Editor"
@@ -49,14 +49,53 @@ def can_edit(user, article: Article | None) -> bool:
         return False
     if article is None or can_edit_any(user):
         return True
-    return article.status != Article.Status.PUBLISHED and is_bylined(user, article)
+    return not article.is_out() and is_bylined(user, article)
+
+
+def can_edit_photo(user, credit: ImageCredit | None) -> bool:
+    """May ``user`` change this photo credit (or, with None, credits in general)?
+
+    A credit is printed under its photo on every article that leads with it: a reporter's
+    change to one that a live or scheduled article shows would reach readers unseen.
+    """
+    if not user.has_perm("articles.change_imagecredit"):
+        return False
+    if credit is None or credit.pk is None or can_edit_any(user):
+        return True
+    return not is_shown_on_an_article_out(credit)
+
+
+def is_shown_on_an_article_out(credit: ImageCredit) -> bool:
+    return credit.lead_of.live_or_scheduled().exists()
+
+
+def delete_refusal(user, article: Article | None) -> str | None:
+    """Why ``user`` may not delete ``article`` (or articles in general), in words; None if they may.
+
+    Only articles that are not out may be deleted: unpublish first, so nothing vanishes from
+    under a reader. Corrections are part of the public record, so an article that carries any
+    is kept (unpublished).
+    """
+    if not user.has_perm("articles.delete_article"):
+        return "Only an editor can delete articles."
+    if article is None:
+        return None
+    if article.is_out():
+        state = "scheduled" if article.is_scheduled() else "live"
+        return (
+            f"“{article.headline}” is {state}: unpublish it first (action “Unpublish”), "
+            "then delete it."
+        )
+    if article.correction_log:
+        return (
+            f"“{article.headline}” carries corrections readers have seen; they are part of the "
+            "public record, so the article cannot be deleted. Keep it unpublished instead."
+        )
+    return None
 
 
 def can_delete(user, article: Article | None) -> bool:
-    """Only articles that are not out may be deleted: unpublish first, so nothing vanishes."""
-    if not user.has_perm("articles.delete_article"):
-        return False
-    return article is None or article.status != Article.Status.PUBLISHED
+    return delete_refusal(user, article) is None
 
 
 def allowed_statuses(user) -> list[str]:
@@ -65,33 +104,79 @@ def allowed_statuses(user) -> list[str]:
     return [Article.Status.DRAFT, Article.Status.REVIEW]
 
 
-def publish_problems(article: Article, *, author_count: int | None = None) -> list[str]:
-    """What stops ``article`` from going out, as short phrases for a message; [] if nothing.
+@dataclass(frozen=True)
+class Problem:
+    """One thing that stops an article from going out.
+
+    ``need`` completes "It needs ..." in a message listing several; ``advice`` says what to do,
+    beside the form field named by ``field``.
+    """
+
+    field: str
+    need: str
+    advice: str
+
+
+def content_problems(article: Article) -> list[Problem]:
+    """What in the article's own fields stops it from going out (the byline aside)."""
+    problems = []
+    if not (article.headline or "").strip():
+        problems.append(Problem("headline", "a headline", "A headline is needed to publish."))
+    if not strip_tags(article.body or "").strip():
+        problems.append(Problem("body", "a body", "Write the body before publishing."))
+    if article.section_id is None:
+        problems.append(Problem("section", "a section", "Choose a section before publishing."))
+    credit = article.lead_image
+    if credit is not None:
+        if credit.image and not credit.alt_text.strip():
+            problems.append(
+                Problem(
+                    "lead_image",
+                    "alt text for the lead image",
+                    "This image has no alt text: edit the credit (pencil icon) and describe "
+                    "the image for readers who cannot see it.",
+                )
+            )
+        if credit.licence_has_ended():
+            ended = f"{credit.licence_ends_on:%d %B %Y}"
+            problems.append(
+                Problem(
+                    "lead_image",
+                    f"a lead image whose licence has not ended (it ended on {ended})",
+                    f"Our licence for this image ended on {ended}.",
+                )
+            )
+    return problems
+
+
+def byline_problem(author_count: int) -> Problem | None:
+    """The byline rule: an article goes out under at least one author."""
+    if author_count >= 1:
+        return None
+    return Problem(
+        "byline",
+        "at least one author in the byline",
+        "Publishing needs at least one author in the byline: add one below.",
+    )
+
+
+def publish_problems(article: Article, *, author_count: int | None = None) -> list[Problem]:
+    """Everything that stops ``article`` from going out; [] if nothing.
 
     ``author_count`` is the byline length being submitted with a form; without it the saved
     byline is counted.
     """
-    problems = []
-    if not (article.headline or "").strip():
-        problems.append("a headline")
-    if not strip_tags(article.body or "").strip():
-        problems.append("a body")
     if author_count is None:
         author_count = article.authors.count() if article.pk else 0
-    if author_count < 1:
-        problems.append("at least one author in the byline")
-    if article.section_id is None:
-        problems.append("a section")
-    credit = article.lead_image
-    if credit is not None:
-        if credit.image and not credit.alt_text.strip():
-            problems.append("alt text for the lead image")
-        if credit.licence_has_ended():
-            problems.append(
-                f"a lead image whose licence has not ended (it ended on "
-                f"{credit.licence_ends_on:%d %B %Y})"
-            )
+    problems = content_problems(article)
+    if missing_author := byline_problem(author_count):
+        problems.append(missing_author)
     return problems
+
+
+def needs_message(problems: Iterable[Problem]) -> str:
+    """ "needs a body, a section", for the reasons the list actions give."""
+    return "needs " + ", ".join(problem.need for problem in problems)
 
 
 # Moves, as used by the admin's actions -------------------------------------------------------
@@ -144,7 +229,7 @@ def publish_now(articles: Iterable[Article], *, user, now: dt.datetime | None = 
         if article.is_published():
             return "already published"
         if problems := publish_problems(article):
-            return "needs " + ", ".join(problems)
+            return needs_message(problems)
         return None
 
     def change(article):
@@ -161,7 +246,7 @@ def schedule(articles: Iterable[Article], *, user, when: dt.datetime) -> Outcome
         if article.is_published():
             return "already published: unpublish it first"
         if problems := publish_problems(article):
-            return "needs " + ", ".join(problems)
+            return needs_message(problems)
         return None
 
     def change(article):

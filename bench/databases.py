@@ -17,6 +17,12 @@ def sqlite_url(name: str) -> str:
     return f"sqlite:///{DATA_DIR / (name + '.sqlite3')}"
 
 
+def name_of(url: str) -> str:
+    """The database's name: PostgreSQL's database, or the SQLite file's stem."""
+    path = urlsplit(url).path
+    return path.lstrip("/") if is_postgres(url) else Path(path).stem
+
+
 def with_database(url: str, name: str) -> str:
     """The same PostgreSQL server, another database."""
     parts = urlsplit(url)

@@ -9,8 +9,13 @@ Steps, each printed as it runs:
    cache on (a miss) and the next one (a hit).
 3. For 1 and 2 gunicorn workers, with the cache off (``dummy://``) and on (Redis), start the
    server on 127.0.0.1 and drive each page with bench/loadgen.py from separate processes.
-4. Time ``import_articles`` on 1,000 generated pages and ``loaddata`` (bench/importrun.py).
-5. Write bench/results/results.json and results.md, with the targets met or missed.
+   On the first server, read each page's size on the wire plain, gzip and brotli
+   (bench/wire.py).
+4. On PostgreSQL, the search page again on the SQLite build (``--no-sqlite-search`` skips it).
+5. With ``--peer DIR``, Newsroom's uncached article beside a Wagtail site's (bench/peer.py).
+6. Time ``import_articles`` on 1,000 generated pages and ``loaddata`` (bench/importrun.py).
+7. Write bench/results/results.json and results.md, with the targets met or missed, the
+   ratios, the bytes on the wire and each page's CPU in-process (bench/cpu.py).
 
 Pages that this build does not have (no such URL name) are skipped with a note; adding a page
 is one line in ``PAGES``.
@@ -34,8 +39,10 @@ from pathlib import Path
 from bench import databases
 from bench.loadgen import run_load
 from bench.newsroom import Sizes, build
+from bench.peer import compare_with_peer
 from bench.report import DEFAULT_RESULTS_DIR, peak_rss_by_pid, result_row, write_results
 from bench.server import PROJECT_DIR, Gunicorn
+from bench.wire import wire_sizes
 from tests.pages import write_pages
 
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/newsroom_bench"
@@ -43,13 +50,8 @@ DEFAULT_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
 STATIC_REFERENCE = "/static/articles/site.css"
 BENCH_SECRET = "bench-only-" + "x7Qp2Lm9Zr4Tw8Ks" * 4
 
-TARGETS = {
-    "article_cold_rps_1_worker": 300,
-    "article_warm_rps_1_worker": 2000,
-    "p99_ms_max": 50,
-    "import_pages_per_second": 2000,
-    "failed_requests": 0,
-}
+# Pages that must stay fast uncached: every reader page but the article and search.
+OTHER_READER_PAGES = ("home", "section", "tag", "author", "feed")
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,9 @@ class Plan:
     pages: list[str]
     import_pages: int
     results_dir: Path
+    peer: Path | None = None
+    peer_port: int = 8101
+    sqlite_search: bool = False
     notes: list[str] = field(default_factory=list)
 
 
@@ -100,7 +105,8 @@ def say(message: str) -> None:
 
 
 def prepare_database(plan: Plan, reseed: bool) -> dict:
-    marker = databases.DATA_DIR / "newsroom_bench.json"
+    # One marker per database, so a PostgreSQL and a SQLite build are each kept.
+    marker = databases.DATA_DIR / f"{databases.name_of(plan.database_url)}.json"
     wanted = {"url": plan.database_url, "sizes": plan.sizes.__dict__}
     reuse = (
         not reseed
@@ -203,6 +209,29 @@ def count_queries(urls: dict[str, str]) -> dict[str, dict[str, int]]:
     return counts
 
 
+def json_from(module: str, *args: str, what: str, env: dict | None = None):
+    """Run ``python -m module args`` in the project and read the JSON its last line prints."""
+    result = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"{what} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def cpu_profile(plan: Plan, urls: dict[str, str]) -> dict[str, dict[str, float]]:
+    """Each page's CPU in-process with production settings (bench/cpu.py, its own process)."""
+    by_path = json_from(
+        "bench.cpu", "--database-url", plan.database_url, *urls.values(), what="CPU profile"
+    )
+    return {name: by_path[path] for name, path in urls.items()}
+
+
 # --- 3. Load on the real server ---------------------------------------------------------------
 
 
@@ -232,7 +261,7 @@ def clear_cache_prefix(redis_url: str, prefix: str) -> None:
         client.delete(*keys[start : start + 1000])
 
 
-def load_runs(plan: Plan, urls: dict[str, str], counts: dict, scratch: Path) -> tuple[list, list]:
+def load_runs(plan: Plan, urls: dict[str, str], counts: dict, scratch: Path) -> tuple:
     static_root = scratch / "static"
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -240,7 +269,7 @@ def load_runs(plan: Plan, urls: dict[str, str], counts: dict, scratch: Path) -> 
         env={**os.environ, **server_env(plan, "cold", "static", static_root)},
         check=True,
     )
-    runs, memory = [], []
+    runs, memory, sizes = [], [], {}
     for workers in plan.workers:
         for cache in ("cold", "warm"):
             run_id = f"{workers}w-{cache}-{os.getpid()}"
@@ -250,6 +279,8 @@ def load_runs(plan: Plan, urls: dict[str, str], counts: dict, scratch: Path) -> 
             with Gunicorn(
                 host="127.0.0.1", port=plan.port, workers=workers, env=env, log=log
             ) as server:
+                if not sizes:
+                    sizes = wire_sizes(server.base_url, {**urls, "static file": STATIC_REFERENCE})
                 for name, path in urls.items():
                     load = run_load(
                         server.base_url + path,
@@ -306,7 +337,64 @@ def load_runs(plan: Plan, urls: dict[str, str], counts: dict, scratch: Path) -> 
                 )
             if cache == "warm":
                 clear_cache_prefix(plan.redis_url, f"bench-{run_id}")
-    return runs, memory
+    return runs, memory, sizes
+
+
+def sqlite_search_runs(plan: Plan, scratch: Path) -> list[dict]:
+    """The search page measured again on the SQLite build (its FTS5 index), 1 worker."""
+    say("search on SQLite")
+    name = "search-sqlite"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.run",
+            "--database",
+            "sqlite",
+            "--pages",
+            "search",
+            "--workers",
+            "1",
+            "--skip-import",
+            "--no-sqlite-search",
+            "--redis-url",
+            plan.redis_url,
+            "--port",
+            str(plan.port),
+            "--duration",
+            str(plan.duration),
+            "--warmup",
+            str(plan.warmup),
+            "--results",
+            str(scratch),
+            "--name",
+            name,
+        ],
+        cwd=PROJECT_DIR,
+        check=True,
+    )
+    found = json.loads((scratch / f"{name}.json").read_text())
+    runs = [run for run in found["runs"] if run["page"] == "search"]
+    for run in runs:
+        run["page"] = "search (SQLite)"
+    return runs
+
+
+def peer_comparison(plan: Plan, scratch: Path) -> dict:
+    say(f"uncached article beside the peer in {plan.peer}")
+    env = server_env(plan, "cold", f"peer-{os.getpid()}", scratch / "static")
+    return compare_with_peer(
+        plan.peer,
+        port=plan.port,
+        peer_port=plan.peer_port,
+        env=env,
+        scratch=scratch,
+        rounds=2,
+        concurrency=plan.concurrency,
+        duration=plan.duration,
+        warmup=plan.warmup,
+        processes=plan.processes,
+    )
 
 
 # --- 4. Import and fixtures -------------------------------------------------------------------
@@ -330,46 +418,109 @@ def import_run(plan: Plan, scratch: Path) -> dict:
         "LOG_LEVEL": "ERROR",
     }
     say(f"importing {plan.import_pages} generated pages")
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.importrun", str(pages_dir)],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"import benchmark failed:\n{result.stderr[-3000:]}")
+    imported = json_from("bench.importrun", str(pages_dir), what="import benchmark", env=env)
     clear_cache_prefix(plan.redis_url, env["CACHE_KEY_PREFIX"])
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return imported
 
 
 # --- 5. Results -------------------------------------------------------------------------------
 
 
-def check_targets(runs: list[dict], imported: dict | None) -> list[dict]:
+def _rps(runs, page, cache, workers):
+    return next(
+        (r["rps"] for r in runs if (r["page"], r["cache"], r["workers"]) == (page, cache, workers)),
+        None,
+    )
+
+
+def ratios(runs: list[dict], peer: dict | None) -> list[dict]:
+    """The issue's ratios: cached article to the static file, uncached article to the peer."""
+    found = []
+    for workers in sorted({r["workers"] for r in runs}):
+        article = _rps(runs, "article", "warm", workers)
+        static = _rps(runs, "static file", "cold", workers)
+        if article and static:
+            found.append(
+                {
+                    "what": f"cached article / static file, {workers} worker(s)",
+                    "value": round(article / static, 2),
+                    "detail": f"{article:,.1f} / {static:,.1f} req/s",
+                }
+            )
+    if peer:
+        found.append(
+            {
+                "what": "uncached article / the Wagtail peer's article (SQLite, 1 worker)",
+                "value": peer["ratio"],
+                "detail": f"{peer['mean']['newsroom']['rps']:,.1f} / "
+                f"{peer['mean']['peer']['rps']:,.1f} req/s, mean of "
+                f"{len(peer['rounds']['peer'])} alternating runs each",
+            }
+        )
+    return found
+
+
+def check_targets(runs: list[dict], imported: dict | None, found_ratios: list[dict]) -> list:
     pages = [r for r in runs if r["page"] != "static file"]
 
-    def rps(page, cache, workers):
-        return next(
-            (
-                r["rps"]
-                for r in pages
-                if (r["page"], r["cache"], r["workers"]) == (page, cache, workers)
-            ),
-            None,
-        )
+    def worst_p99(cache, names=None, workers=None):
+        values = [
+            r["p99_ms"]
+            for r in pages
+            if r["cache"] == cache
+            and (names is None or r["page"] in names)
+            and (workers is None or r["workers"] == workers)
+        ]
+        return max(values) if values else None
 
-    def worst_p99(cache):
-        values = [r["p99_ms"] for r in pages if r["cache"] == cache]
+    def ratio(prefix):
+        return next((r["value"] for r in found_ratios if r["what"].startswith(prefix)), None)
+
+    def search_p99(page):
+        values = [r["p99_ms"] for r in pages if r["page"] == page and r["workers"] == 1]
         return max(values) if values else None
 
     checks = [
-        ("article page, cache off, 1 worker", "≥ 300 req/s", rps("article", "cold", 1), 300, "ge"),
+        (
+            "cached article ≥ 0.8 × static file, 1 worker",
+            "≥ 0.8",
+            ratio("cached article / static file, 1 "),
+            0.8,
+            "ge",
+        ),
+        ("uncached article ≥ 3 × the Wagtail peer", "≥ 3", ratio("uncached article"), 3, "ge"),
+        (
+            "other reader pages uncached, p99 at 8 clients, 1 worker",
+            "< 50 ms",
+            worst_p99("cold", OTHER_READER_PAGES, 1),
+            50,
+            "lt",
+        ),
+        (
+            "search p99, PostgreSQL, 1 worker (cache off and on)",
+            "< 100 ms",
+            search_p99("search"),
+            100,
+            "lt",
+        ),
+        (
+            "search p99, SQLite, 1 worker (cache off and on)",
+            "< 100 ms",
+            search_p99("search (SQLite)"),
+            100,
+            "lt",
+        ),
+        (
+            "article page, cache off, 1 worker",
+            "≥ 300 req/s",
+            _rps(pages, "article", "cold", 1),
+            300,
+            "ge",
+        ),
         (
             "article page, cache on, 1 worker",
             "≥ 2,000 req/s",
-            rps("article", "warm", 1),
+            _rps(pages, "article", "warm", 1),
             2000,
             "ge",
         ),
@@ -383,9 +534,9 @@ def check_targets(runs: list[dict], imported: dict | None) -> list[dict]:
         ),
         (
             "import",
-            f"≥ {TARGETS['import_pages_per_second']:,} pages/s",
+            "≥ 2,000 pages/s",
             imported["pages_per_second"] if imported else None,
-            TARGETS["import_pages_per_second"],
+            2000,
             "ge",
         ),
         ("failed requests", "0", sum(r["failed"] for r in runs) if runs else None, 0, "eq"),
@@ -404,8 +555,35 @@ def markdown_extra(results: dict) -> str:
     for check in results["targets"]:
         met = {True: "yes", False: "**no**", None: "not measured"}[check["met"]]
         measured = check["measured"]
-        shown = f"{measured:,.1f}" if isinstance(measured, float) else measured
+        shown = f"{measured:,.2f}" if isinstance(measured, float) else measured
+        shown = "–" if measured is None else shown
         lines.append(f"| {check['target']} | {check['wanted']} | {shown} | {met} |")
+    lines += ["", "## Ratios", "", "| what | ratio | from |", "|---|---:|---|"]
+    for found in results["ratios"]:
+        lines.append(f"| {found['what']} | {found['value']:.2f} | {found['detail']} |")
+    if results.get("wire"):
+        lines += [
+            "",
+            "## Bytes on the wire (body)",
+            "",
+            "| page | plain | gzip | brotli | brotli / plain |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for page, size in results["wire"].items():
+            lines.append(
+                f"| {page} | {size['identity']:,} | {size['gzip']:,} | {size['br']:,} | "
+                f"{size['br'] / size['identity']:.2f} |"
+            )
+    if results.get("cpu"):
+        lines += [
+            "",
+            "## CPU per page in-process (ms, production settings, no server)",
+            "",
+            "| page | cache off | cache on |",
+            "|---|---:|---:|",
+        ]
+        for page, cpu in results["cpu"].items():
+            lines.append(f"| {page} | {cpu['cache_off_ms']} | {cpu['cache_on_ms']} |")
     lines += [
         "",
         "## Queries per page",
@@ -492,6 +670,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS_DIR)
     parser.add_argument("--name", default="results", help="file name of the results")
+    parser.add_argument(
+        "--peer",
+        type=Path,
+        default=os.environ.get("BENCH_PEER") or None,
+        help="folder of a Wagtail peer site's run.sh, to compare the uncached article with",
+    )
+    parser.add_argument("--peer-port", type=int, default=8101)
+    parser.add_argument(
+        "--sqlite-search",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="measure search on the SQLite build too (default: when the database is PostgreSQL)",
+    )
     args = parser.parse_args(argv)
 
     database_url = args.database_url or (
@@ -510,6 +701,12 @@ def main(argv: list[str] | None = None) -> int:
         pages=args.pages.split(","),
         import_pages=args.import_pages,
         results_dir=args.results,
+        peer=args.peer,
+        peer_port=args.peer_port,
+        sqlite_search=(
+            args.sqlite_search if args.sqlite_search is not None else args.database == "postgres"
+        )
+        and "search" in args.pages.split(","),
     )
     plan.notes.append(
         "The load generator runs on the same machine as the server and competes with it for "
@@ -520,10 +717,17 @@ def main(argv: list[str] | None = None) -> int:
     urls, sample = sample_urls(plan)
     counts = count_queries(urls)
     say(f"queries per page: {counts}")
-    runs, memory, imported = [], [], None
+    cpu = cpu_profile(plan, urls)
+    say(f"CPU per page in-process: {cpu}")
+    runs, memory, imported, sizes, peer = [], [], None, {}, None
     with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as scratch:
         if not args.skip_load:
-            runs, memory = load_runs(plan, urls, counts, Path(scratch))
+            runs, memory, sizes = load_runs(plan, urls, counts, Path(scratch))
+            if plan.sqlite_search:
+                runs += sqlite_search_runs(plan, Path(scratch))
+            if plan.peer:
+                peer = peer_comparison(plan, Path(scratch))
+                say(f"peer: {peer['mean']}, ratio {peer['ratio']}")
         if not args.skip_import:
             imported = import_run(plan, Path(scratch))
             say(f"import: {imported}")
@@ -534,9 +738,15 @@ def main(argv: list[str] | None = None) -> int:
         "queries": counts,
         "import": imported,
         "memory": memory,
+        "wire": sizes,
+        "cpu": cpu,
+        "peer": peer,
         "notes": plan.notes,
     }
-    results["targets"] = check_targets(runs, imported)
+    if not plan.peer:
+        plan.notes.append("No peer site given (--peer): the uncached article was not compared.")
+    results["ratios"] = ratios(runs, peer)
+    results["targets"] = check_targets(runs, imported, results["ratios"])
     json_path, md_path = write_results(results, plan.results_dir, args.name)
     with md_path.open("a", encoding="utf-8") as handle:
         handle.write("\n" + markdown_extra(results))

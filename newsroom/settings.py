@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsroom.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that renders or sets cookies, so that it sees the final response.
+    "newsroom.compression.CompressionMiddleware",
     # Before anything that may answer, so that every API response carries the CORS headers.
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -97,6 +99,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A page not found answers with the redirect or "410 Gone" recorded for its old address.
+    "articles.redirects.middleware.RedirectFallbackMiddleware",
+    # Fronts and banners whose scheduled time has passed take their cached pages out first.
+    "articles.fronts.freshness.ScheduledChangesMiddleware",
     # Before the page cache, so that cached API responses count against the limit too.
     "api.throttling.ApiRateLimitMiddleware",
     # Last, so that a page served from the cache still passes through everything above.
@@ -205,8 +211,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        # Production serves collected files (collectstatic) with hashed names, gzip copies and
-        # far-future cache headers; development and tests read the app folders directly.
+        # Production serves collected files (collectstatic) with hashed names, brotli and gzip
+        # copies and far-future cache headers; development and tests read the app folders directly.
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -245,6 +251,12 @@ if AWS_STORAGE_BUCKET_NAME:
             MEDIA_ORIGINS.append(
                 f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{_s3['region_name']}.amazonaws.com"
             )
+
+# Local media are served by the site itself (newsroom/media.py), in production too; 0 when a
+# proxy in front serves MEDIA_ROOT. MEDIA_ACCEL_REDIRECT (e.g. "/protected-media/") lets nginx
+# send the files: the site answers with X-Accel-Redirect to that internal location.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+MEDIA_ACCEL_REDIRECT = os.environ.get("MEDIA_ACCEL_REDIRECT", "")
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

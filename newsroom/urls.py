@@ -1,11 +1,13 @@
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static as static_url
 from django.urls import include, path, re_path
 
 from api.errors import not_found as api_not_found
+from newsroom.media import serve_media, serves_media
 
 
 def favicon(request):
@@ -26,5 +28,7 @@ urlpatterns = [
 handler400 = "articles.views.bad_request"
 handler500 = "articles.views.server_error"
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if serves_media():
+    urlpatterns.insert(
+        0, re_path(rf"^{re.escape(settings.MEDIA_URL.strip('/'))}/(?P<path>.+)$", serve_media)
+    )

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.models import Article, Author, Byline, ImageCredit, RelatedStory, Section
+from articles.text import make_slug
+from tests.staff import staff_user
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SEED_SOURCE = PROJECT_DIR / "fixtures" / "source"
@@ -56,7 +58,9 @@ def make_article(db, make_section, make_author):
     def make(*, authors=None, tags=(), **kwargs):
         number = next(_counter)
         kwargs.setdefault("headline", f"Headline number {number}")
-        kwargs.setdefault("slug", slugify(kwargs["headline"]))
+        kwargs.setdefault(
+            "slug", make_slug(kwargs["headline"], max_length=300, fallback=f"story-{number}")
+        )
         kwargs.setdefault("body", f"<p>Body of story {number}.</p>")
         kwargs.setdefault("status", Article.Status.PUBLISHED)
         kwargs.setdefault("published_at", timezone.now() - dt.timedelta(hours=1))
@@ -70,6 +74,22 @@ def make_article(db, make_section, make_author):
         return article
 
     return make
+
+
+@pytest.fixture
+def reporter_author(make_author):
+    return make_author(name="Rita Reporter")
+
+
+@pytest.fixture
+def reporter(reporter_author):
+    """A reporter linked to their author page, as the desk sets them up."""
+    return staff_user("Reporter", author=reporter_author)
+
+
+@pytest.fixture
+def editor(make_author):
+    return staff_user("Editor", author=make_author(name="Ed Itor"))
 
 
 @pytest.fixture
@@ -108,13 +128,19 @@ def png_bytes():
 
 @pytest.fixture
 def warm_navigation(db):
-    """Read the header's sections into the cache, as any earlier page of a running site has.
+    """Read the header's sections and the breaking-news banners into the cache, as any earlier
+    page of a running site has.
 
     Call it after the test's sections exist: a page measured next then pays only for itself.
     """
     from articles.caching import navigation_sections
+    from articles.fronts.banner import live_banner
 
-    return navigation_sections
+    def warm():
+        live_banner()
+        return navigation_sections()
+
+    return warm
 
 
 @pytest.fixture(params=["locmem", "redis"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import itertools
+from html.parser import HTMLParser
 
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
@@ -17,14 +18,15 @@ _numbers = itertools.count(1)
 
 
 def ensure_role_groups() -> None:
-    """Make the groups as migration 0003 does: a flushed (transactional) test database has lost
-    what migrations wrote."""
+    """Make the groups as migrations 0003 and 0015 do: a flushed (transactional) test database
+    has lost what migrations wrote."""
     if Group.objects.filter(name__in=["Reporter", "Editor"]).count() == 2:
         return
     from django.apps import apps
 
-    migration = importlib.import_module("articles.migrations.0003_editorial_roles")
-    migration.make_groups(apps, None)
+    # 0015 makes 0003's groups first, then grants the desk's newer permissions.
+    migration = importlib.import_module("articles.migrations.0015_desk_roles")
+    migration.grant(apps, None)
 
 
 def staff_user(group: str, *, username: str | None = None, author: Author | None = None) -> User:
@@ -63,6 +65,7 @@ def article_form_data(
     authors: list[Author] | None = None,
     related: list[Article] | None = None,
     corrections: list[dict] | None = None,
+    notes: list[str] | None = None,
     include_published_at: bool = True,
     **fields,
 ) -> dict:
@@ -132,6 +135,17 @@ def article_form_data(
         for key, value in row.items():
             data[f"related_stories-{index}-{key}"] = value
 
+    # Notes to the desk: the earlier ones as read-only rows, then the box for a new one, posted
+    # empty unless ``notes`` are given (as the browser posts it untouched).
+    existing_notes = list(article.notes.all()) if article is not None else []
+    new_notes = notes or [""]
+    data["notes-TOTAL_FORMS"] = len(existing_notes) + len(new_notes)
+    data["notes-INITIAL_FORMS"] = len(existing_notes)
+    for index, note in enumerate(existing_notes):
+        data[f"notes-{index}-id"] = note.pk
+    for offset, text in enumerate(new_notes, start=len(existing_notes)):
+        data[f"notes-{offset}-text"] = text
+
     if article is not None and (article.is_published() or article.correction_log):
         existing = list(article.corrections.all())
         new = corrections or []
@@ -157,3 +171,82 @@ def errors_of(response) -> str:
     for formset in context.get("inline_admin_formsets", []):
         parts.append(str(formset.formset.errors) + str(formset.formset.non_form_errors()))
     return " ".join(parts)
+
+
+class _FormFields(HTMLParser):
+    """The successful controls of one <form>, collected as a browser submits them."""
+
+    def __init__(self, form_id: str):
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.inside = False
+        self.fields: list[tuple[str, str]] = []
+        self._select: tuple[str, bool] | None = None
+        self._options: list[tuple[str, bool]] = []
+        self._option: dict | None = None
+        self._textarea: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+            return
+        if not self.inside or "disabled" in attrs:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text").lower()
+            if kind in ("submit", "button", "image", "reset", "file"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.fields.append((name, attrs.get("value", "on" if kind == "checkbox" else "")))
+        elif tag == "select" and name:
+            self._select = (name, "multiple" in attrs)
+            self._options = []
+        elif tag == "option" and self._select:
+            self._option = {"value": attrs.get("value"), "selected": "selected" in attrs}
+            self._text = []
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self._text = []
+
+    def handle_data(self, data):
+        if self._option is not None or self._textarea is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "option" and self._option is not None:
+            value = self._option["value"]
+            self._options.append(
+                (value if value is not None else "".join(self._text), self._option["selected"])
+            )
+            self._option = None
+        elif tag == "select" and self._select:
+            name, multiple = self._select
+            chosen = [value for value, selected in self._options if selected]
+            if not chosen and not multiple and self._options:
+                chosen = [self._options[0][0]]
+            self.fields.extend((name, value) for value in chosen)
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            # A browser drops the one line break that follows <textarea>.
+            text = "".join(self._text)
+            self.fields.append((self._textarea, text[1:] if text.startswith("\n") else text))
+            self._textarea = None
+
+
+def browser_post_data(html: str, form_id: str, **typed) -> dict:
+    """What a browser posts from ``form_id`` in ``html`` (untouched pre-filled rows and the
+    inline templates included), with ``typed`` values as the user typed or chose them."""
+    parser = _FormFields(form_id)
+    parser.feed(html)
+    data: dict[str, list[str]] = {}
+    for name, value in parser.fields:
+        data.setdefault(name, []).append(value)
+    for name, value in typed.items():
+        data[name] = value if isinstance(value, list) else [value]
+    return {name: values if len(values) > 1 else values[0] for name, values in data.items()}

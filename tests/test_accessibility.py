@@ -134,6 +134,18 @@ def site(
             editors_pick=n % 5 == 0,
             published_at=timezone.now() - dt.timedelta(hours=n + 2),
         )
+    # A breaking-news banner on every page, and the desk's front on the Sport page.
+    from articles.fronts.models import BreakingNews, Front, Pin, Zone
+
+    BreakingNews.objects.create(text="Storm warning for the south coast", link="/section/world/")
+    front = Front.objects.create(section=sport, name="Cup week", live_from=timezone.now())
+    for position, (name, layout, size) in enumerate(
+        [("Lead", "lead", 2), ("Top stories", "cards", 3), ("Picks", "headlines", 4)]
+    ):
+        zone = Zone.objects.create(
+            front=front, name=name, layout=layout, size=size, position=position
+        )
+    Pin.objects.create(zone=zone, slot=2, article=article)
     return {"article": article}
 
 
@@ -141,6 +153,7 @@ PAGES = {
     "home": lambda site: "/",
     "article": lambda site: site["article"].get_absolute_url(),
     "section": lambda site: "/section/world/",
+    "section front": lambda site: "/section/sport/",
     "search": lambda site: "/search/?q=harbour&section=world&tag=trade",
     "author": lambda site: "/author/jane-roe/",
 }
@@ -361,5 +374,26 @@ def test_reader_without_javascript_confirms_and_posts(browser, live_server, site
         page.click("text=Post comment")
         page.wait_for_url("**/comments/posted/**")
         assert Comment.objects.filter(comment="Plain old form.").count() == 1
+    finally:
+        page.context.close()
+
+
+def test_story_headline_is_in_the_first_screen_on_a_phone(browser, live_server, site, make_section):
+    """At 390 × 844 with a dozen sections, the header takes one row for the name and search and
+    one for the sections (scrolling sideways), and the whole headline shows before any scroll."""
+    for name in ("National", "North Korea", "Politics", "Business", "Science", "Culture"):
+        make_section(name=name)
+    phone = {"width": 390, "height": 844}
+    page = open_page(browser, live_server.url + site["article"].get_absolute_url(), phone)
+    try:
+        header = page.locator(".site-header").bounding_box()
+        headline = page.locator(".story__headline").bounding_box()
+        assert header["height"] <= 110, header
+        assert headline["y"] + headline["height"] <= phone["height"] / 2, headline
+        # Every section stays reachable: the row scrolls, the page does not.
+        last = page.locator(".site-nav li").last
+        last.locator("a").focus()
+        assert last.bounding_box()["x"] + last.bounding_box()["width"] <= phone["width"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= phone["width"]
     finally:
         page.context.close()

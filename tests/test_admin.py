@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, ImageCredit, ImageSource
+from articles.models import Article, Correction, ImageCredit, ImageSource
 from tests.staff import article_form_data, change_url, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -107,14 +107,17 @@ def test_change_form_has_editor_helpers(client, editor, make_article):
     assert "data-prepopulated-fields" in add_form and "#id_headline" in add_form
 
 
-def test_slug_is_fixed_once_published(client, editor, make_article):
-    """A published article's slug is read-only: its URL is out there."""
-    article = make_article(slug="kept-slug")
+def test_renaming_a_published_slug_keeps_the_old_url_working(client, editor, make_article):
+    """An editor may rename a live story's slug; its old URL then answers 301 to the new one."""
+    article = make_article(slug="old-slug")
     client.force_login(editor)
-    data = article_form_data(article, slug="changed-slug")
+    data = article_form_data(article, slug="new-slug")
     assert client.post(change_url(article), data).status_code == 302
     article.refresh_from_db()
-    assert article.slug == "kept-slug"
+    assert article.slug == "new-slug"
+    client.logout()
+    response = client.get("/news/old-slug/")
+    assert response.status_code == 301 and response["Location"] == "/news/new-slug/"
 
 
 def test_tag_autocomplete_and_new_tags(client, editor, make_article):
@@ -225,13 +228,49 @@ def test_reporter_add_form_starts_with_own_byline(client, make_author):
     assert 'value="published"' not in html
 
 
-def test_editor_cannot_delete_a_live_article(client, editor, make_article):
-    """Live articles must be unpublished before anyone can delete them."""
-    article = make_article()
+@pytest.mark.parametrize("when", ["live", "scheduled"])
+def test_editor_cannot_delete_a_live_article_and_is_told_why(client, editor, make_article, when):
+    """Live and scheduled articles must be unpublished before anyone can delete them, and the
+    editor is told so in words: no bare 403, no "related objects" page."""
+    hours = 1 if when == "scheduled" else -1
+    article = make_article(
+        headline="Still out", published_at=timezone.now() + dt.timedelta(hours=hours)
+    )
     client.force_login(editor)
     delete = reverse("admin:articles_article_delete", args=[article.pk])
-    assert client.post(delete, {"post": "yes"}).status_code == 403
+    for response in (
+        client.get(delete, follow=True),
+        client.post(delete, {"post": "yes"}, follow=True),
+    ):
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert f"“Still out” is {when}: unpublish it first" in html
+        assert "related objects" not in html
+    response = client.post(
+        reverse(CHANGELIST),
+        {"action": "delete_selected", "_selected_action": [article.pk], "post": "yes"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Nothing was deleted." in html and "unpublish it first" in html
+    assert "related objects" not in html
     assert Article.objects.filter(pk=article.pk).exists()
+
+
+def test_editor_deletes_a_draft_and_is_told_why_a_corrected_one_stays(client, editor, make_article):
+    """A draft goes; an unpublished article carrying corrections stays, with the reason."""
+    draft = make_article(status=Article.Status.DRAFT)
+    corrected = make_article(headline="Corrected once")
+    Correction.objects.create(article=corrected, text="A name was misspelt.")
+    Article.objects.filter(pk=corrected.pk).update(status=Article.Status.DRAFT)
+    client.force_login(editor)
+    delete = reverse("admin:articles_article_delete", args=[draft.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not Article.objects.filter(pk=draft.pk).exists()
+    delete = reverse("admin:articles_article_delete", args=[corrected.pk])
+    html = client.post(delete, {"post": "yes"}, follow=True).content.decode()
+    assert "part of the public record" in html
+    assert Article.objects.filter(pk=corrected.pk).exists()
 
 
 def test_image_credit_admin_has_rights_fields(client, editor):

@@ -1,5 +1,6 @@
 """End to end in a real browser: an editor logs in, uploads a photo, writes an article with a
-byline, a credit and a related story, publishes it, and reads it on the public page.
+byline, a credit and a related story, publishes it, and reads it on the public page; an editor
+arranges the home page's front, renames a story, and gets back what a closed form had kept.
 
 Runs Debian's Chromium through Playwright for Python (``.ci/run`` installs it); skipped, saying
 why, only where no Chromium is installed.
@@ -111,6 +112,8 @@ def test_editor_creates_and_publishes_an_article(
     page.keyboard.type("The harbour reopened on Tuesday morning.")
     page.keyboard.press("Enter")
     page.keyboard.type("Crews began unloading by noon.")
+    # The word count and reading time follow the typing.
+    assert page.locator(".nr-word-count").inner_text() == "11 words · about 1 min read"
     choose_autocomplete(page, "#id_byline_set-0-author", "Jane Roe")
     page.select_option("#id_section", label="World")
     choose_autocomplete(page, "#id_lead_image", "Boats at dawn")
@@ -138,3 +141,215 @@ def test_editor_creates_and_publishes_an_article(
     related = page.locator(".rails a", has_text="Earlier talks ended without a deal")
     assert related.get_attribute("href") == older.get_absolute_url()
     assert "Crews began unloading by noon." in page.locator(".story__body").inner_text()
+
+
+def log_in(page, live_server, username):
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/$"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reporter_saves_a_draft_with_the_prefilled_byline(
+    live_server, browser_page, make_author, make_section
+):
+    """A linked reporter opens "Add article", leaves their pre-filled byline as it is, types a
+    headline, a summary and a body, and saves: they are on the byline and can reopen the draft,
+    where Editor's pick is shown but not offered to them."""
+    me = make_author(name="Rita Reporter", slug="rita-reporter")
+    staff_user("Reporter", username="rita", author=me)
+    make_section(name="World", slug="world")
+
+    page = browser_page
+    log_in(page, live_server, "rita")
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    assert "Rita Reporter" in page.locator(".field-author").first.inner_text()
+    page.locator("#id_headline").press_sequentially("Ferry service resumes")
+    page.fill("#id_dek", "Crossings restart on Monday.")
+    page.locator(".field-body [contenteditable=true]").click()
+    page.keyboard.type("The first ferry leaves at six.")
+    page.locator("input[name=_save]").first.click()
+    page.get_by_text("was added successfully").wait_for()
+
+    article = Article.objects.get(slug="ferry-service-resumes")
+    assert list(article.authors.all()) == [me]
+    assert article.headline == "Ferry service resumes"
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    assert page.locator("#id_headline").input_value() == "Ferry service resumes"
+    assert page.locator("#id_editors_pick").count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_editor_arranges_the_home_page_and_renames_a_story(
+    live_server, browser_page, make_section, make_article
+):
+    """The dashboard first; a front with two zones, stories pinned and reordered by dragging,
+    live at once; the home page shows it; a renamed story's old URL still leads to it; leaving
+    a form with unsaved changes asks first."""
+    from articles.fronts.models import Front, Pin
+
+    world = make_section(name="World", slug="world")
+    now = timezone.now()
+    stories = [
+        make_article(headline=headline, section=world, published_at=now - dt.timedelta(hours=hours))
+        for hours, headline in enumerate(
+            ["Newest story", "Ferry service resumes", "Budget vote delayed", "Old feature"], 1
+        )
+    ]
+    make_article(headline="Waiting for an editor", status=Article.Status.REVIEW, published_at=None)
+    staff_user("Editor", username="erin")
+
+    page = browser_page
+    log_in(page, live_server, "erin")
+    # The admin opens on the desk's work.
+    review = page.locator("section.nr-panel--review")
+    assert "Waiting for an editor" in review.inner_text()
+    assert review.locator(".nr-panel__count").inner_text() == "1"
+
+    # A front for the home page with two zones, live from now.
+    page.goto(f"{live_server.url}/admin/articles/front/add/")
+    page.fill("#id_name", "Morning edition")
+    page.locator(".field-live_from .datetimeshortcuts a", has_text="Today").click()
+    page.locator(".field-live_from .datetimeshortcuts a", has_text="Now").click()
+    zones = [("Lead", "lead", "1"), ("Top stories", "cards", "3")]
+    for index, (name, layout, size) in enumerate(zones):
+        page.get_by_text("Add another Zone").click()
+        page.fill(f"#id_zones-{index}-position", str(index))
+        page.fill(f"#id_zones-{index}-name", name)
+        page.select_option(f"#id_zones-{index}-layout", layout)
+        page.fill(f"#id_zones-{index}-size", size)
+    page.click("input[name=_continue]")
+    page.get_by_text("was added successfully").wait_for()
+    front = Front.objects.get()
+    assert front.state == "live"
+
+    # Top stories: pin two stories, then drag the second above the first.
+    page.get_by_text("Pin stories (0 pinned)").nth(1).click()
+    choose_autocomplete(page, "#id_pins-0-article", "Budget vote delayed")
+    page.fill("#id_pins-0-slot", "1")
+    page.get_by_text("Add another Pinned story").click()
+    choose_autocomplete(page, "#id_pins-1-article", "Old feature")
+    page.fill("#id_pins-1-slot", "2")
+    rows = page.locator(".nr-sortable tbody tr.form-row:not(.empty-form)")
+    rows.nth(1).drag_to(rows.nth(0), target_position={"x": 20, "y": 5})
+    assert page.input_value("#id_pins-1-slot") == "1"
+    assert page.input_value("#id_pins-0-slot") == "2"
+    page.click("input[name=_continue]")
+    page.get_by_text("was changed successfully").wait_for()
+    assert list(Pin.objects.values_list("slot", "article__headline")) == [
+        (1, "Old feature"),
+        (2, "Budget vote delayed"),
+    ]
+    preview = page.locator(".nr-front-preview").inner_text()
+    # The lead zone above takes the newest story: this one gets the next.
+    assert "Old feature (pinned)" in preview
+    assert "Ferry service resumes (automatic: newest)" in preview
+
+    # What readers see.
+    page.goto(live_server.url)
+    zone = page.locator("section.zone--cards")
+    assert zone.locator(".card__headline").all_inner_texts() == [
+        "Old feature",
+        "Budget vote delayed",
+        "Ferry service resumes",
+    ]
+    assert page.locator("section.zone--lead .lead-story__headline").inner_text() == "Newest story"
+
+    # Renaming a live story keeps its old address working.
+    ferry = stories[1]
+    page.goto(f"{live_server.url}/admin/articles/article/{ferry.pk}/change/")
+    page.fill("#id_slug", "페리-운항-재개")
+    page.locator("input[name=_save]").first.click()
+    page.get_by_text("was changed successfully").wait_for()
+    page.goto(f"{live_server.url}/news/{ferry.slug}/")
+    assert page.locator("h1.story__headline").inner_text() == "Ferry service resumes"
+    assert "/news/%ED%8E%98%EB%A6%AC" in page.url
+
+    # Unsaved changes: leaving asks first.
+    page.goto(f"{live_server.url}/admin/articles/article/{ferry.pk}/change/")
+    page.locator("#id_headline").click()
+    page.keyboard.press("End")
+    page.keyboard.type(" (updated)")
+    page.locator(".field-body [contenteditable=true]").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.type("A late paragraph nobody saved.")
+    asked, leave = [], {"answer": False}
+
+    def answer(dialog):
+        asked.append(dialog.type)
+        dialog.accept() if leave["answer"] else dialog.dismiss()
+
+    page.on("dialog", answer)
+    with pytest.raises(sync_api.Error):  # staying on the page cancels the navigation
+        page.goto(f"{live_server.url}/admin/", wait_until="commit")
+    assert asked == ["beforeunload"]
+    assert page.input_value("#id_headline") == "Ferry service resumes (updated)"
+
+    # What was typed is kept on the server; after the tab is closed it is offered back.
+    page.locator("#nr-keep", has_text="Draft kept at").wait_for(timeout=20_000)
+    leave["answer"] = True
+    page.reload()
+    assert page.input_value("#id_headline") == "Ferry service resumes"
+    page.get_by_role("button", name="Restore them").click()
+    assert page.input_value("#id_headline") == "Ferry service resumes (updated)"
+    body = page.locator(".field-body [contenteditable=true]").inner_text()
+    assert "A late paragraph nobody saved." in body
+    page.locator("input[name=_save]").first.click()
+    page.get_by_text("was changed successfully").wait_for()
+    ferry.refresh_from_db()
+    assert ferry.headline == "Ferry service resumes (updated)"
+    assert "A late paragraph nobody saved." in ferry.body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_typing_part_of_a_tag_takes_the_existing_tag(live_server, browser_page, make_article):
+    """ "Budg" and Enter picks the existing "Budget"; a new tag is offered last, on purpose."""
+    make_article(headline="Spending plans", tags=["Budget"])
+    staff_user("Editor", username="erin")
+    page = browser_page
+    log_in(page, live_server, "erin")
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    page.locator(".field-tags .select2").click()
+    search = page.locator(".field-tags .select2-search__field")
+    search.press_sequentially("Budg")
+    options = page.locator(".select2-results__option:not(.loading-results)")
+    options.first.wait_for()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.select2-results__option')]"
+        ".some(o => o.textContent === 'Budget')"
+    )
+    assert options.all_inner_texts() == ["Budget", "New tag: Budg"]
+    search.press("Enter")
+    chosen = page.locator(".field-tags .select2-selection__choice").all_inner_texts()
+    assert [text.strip("×\n ") for text in chosen] == ["Budget"]
+    # A name that exists is never offered again as new.
+    search.press_sequentially("budget")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.select2-results__option')]"
+        ".some(o => o.textContent === 'Budget')"
+    )
+    assert "New tag: budget" not in options.all_inner_texts()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_article_list_fits_1280_pixels(live_server, browser_page, make_article, make_author):
+    """Publish time and views are on screen at 1280 px, with no sideways scroll."""
+    byline = [make_author(name="Jane Roe-Kim"), make_author(name="Omar Khan")]
+    for number in range(3):
+        make_article(
+            headline=f"A fairly long headline for a story about the harbour, number {number}",
+            authors=byline,
+        )
+    staff_user("Editor", username="erin")
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, live_server, "erin")
+    page.goto(f"{live_server.url}/admin/articles/article/")
+    results = page.locator("#changelist .results")
+    assert results.evaluate("el => el.scrollWidth <= el.clientWidth")
+    for column in ("published_at", "view_count"):
+        box = page.locator(f"#result_list th.column-{column}").bounding_box()
+        assert box["x"] + box["width"] <= 1280, column

@@ -230,7 +230,7 @@ def test_renditions_made_once_and_cached(media_root):
     assert all(r["name"].endswith(".webp") for r in webp)
     assert all(r["name"].endswith(".jpg") for r in fallback)
     stored = {p.name: p.stat().st_mtime_ns for p in media_root.rglob("renditions/**/*.*")}
-    assert len(stored) == 2 * len(images.RENDITION_WIDTHS)
+    assert len(stored) == 2 * len(images.RENDITION_WIDTHS) + len(images.CROPS)
     with Image.open(media_root / webp[1]["name"]) as small:
         assert small.size == (320, 213) and small.format == "WEBP"
 
@@ -241,6 +241,26 @@ def test_renditions_made_once_and_cached(media_root):
     assert again.renditions["webp"] == webp
     after = {p.name: p.stat().st_mtime_ns for p in media_root.rglob("renditions/**/*.*")}
     assert after == stored
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        ((2400, 1600), {"16x9": (1200, 675), "4x3": (1200, 900), "1x1": (1200, 1200)}),
+        ((800, 1200), {"16x9": (800, 450), "4x3": (800, 600), "1x1": (800, 800)}),
+        ((1000, 300), {"16x9": (533, 300), "4x3": (400, 300), "1x1": (300, 300)}),
+    ],
+)
+def test_crops_in_the_three_ratios_search_engines_want(media_root, size, expected):
+    """Centred 16:9, 4:3 and 1:1 crops, 1,200 px wide at most, never upscaled."""
+    credit = ImageCredit(caption="c", alt_text="a")
+    credit.image.save("wide.jpg", ContentFile(jpeg_bytes(size)), save=False)
+    credit.save()
+    crops = credit.renditions["crops"]
+    assert {ratio: (crop["w"], crop["h"]) for ratio, crop in crops.items()} == expected
+    for crop in crops.values():
+        with Image.open(media_root / crop["name"]) as image:
+            assert image.size == (crop["w"], crop["h"]) and image.format == "JPEG"
 
 
 def test_small_png_with_alpha_keeps_png_fallback():
@@ -272,6 +292,45 @@ def test_article_page_serves_srcset_sizes_and_dimensions(
     assert 'alt="Boats in a harbour"' in figure
 
 
+def test_home_lead_photo_is_a_responsive_rendition_fetched_first(client, make_article):
+    """The home page's lead photo: <picture> with WebP and JPEG srcsets, sizes, width and
+    height, high fetch priority; never the uploaded original."""
+    credit = ImageCredit(caption="Lead", alt_text="A wide lead photo")
+    credit.image.save("lead.jpg", ContentFile(jpeg_bytes((2400, 1600))), save=False)
+    credit.save()
+    make_article(lead_image=credit, headline="The lead story")
+    html = client.get(reverse("articles:home")).content.decode()
+    lead = html[html.index('<article class="lead-story">') : html.index("</article>")]
+    assert '<source type="image/webp" srcset="/media/renditions/' in lead
+    assert " 640w" in lead and " 1920w" in lead and 'sizes="' in lead
+    assert 'width="2400" height="1600"' in lead and 'fetchpriority="high"' in lead
+    assert credit.image.url not in html
+    assert html.count('fetchpriority="high"') == 1
+
+
+def test_article_metadata_offers_the_three_crops(client, make_article):
+    """JSON-LD lists the 16:9, 4:3 and 1:1 crops; link previews get the 16:9 one."""
+    import json
+    import re
+
+    credit = ImageCredit(caption="Lead", alt_text="A wide lead photo")
+    credit.image.save("lead.jpg", ContentFile(jpeg_bytes((2400, 1600))), save=False)
+    credit.save()
+    article = make_article(lead_image=credit)
+    html = client.get(article.get_absolute_url()).content.decode()
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html)
+    news = next(json.loads(b) for b in blocks if json.loads(b)["@type"] == "NewsArticle")
+    assert [(i["width"], i["height"]) for i in news["image"]] == [
+        (1200, 675),
+        (1200, 900),
+        (1200, 1200),
+    ]
+    assert all(i["url"].startswith("http://testserver/media/renditions/") for i in news["image"])
+    assert f'<meta property="og:image" content="{news["image"][0]["url"]}">' in html
+    assert '<meta property="og:image:width" content="1200">' in html
+    assert html.count('fetchpriority="high"') == 1
+
+
 def test_admin_lists_show_thumbnails(client, photo_editor, make_article):
     """Image credit and article lists show a small rendition as a thumbnail."""
     credit = ImageCredit(caption="Thumb", alt_text="t")
@@ -282,3 +341,47 @@ def test_admin_lists_show_thumbnails(client, photo_editor, make_article):
     for name in ("admin:articles_imagecredit_changelist", "admin:articles_article_changelist"):
         html = client.get(reverse(name)).content.decode()
         assert 'class="nr-thumb" src="/media/renditions/' in html, name
+
+
+def test_refresh_renditions_brings_older_photos_up_to_date(media_root):
+    """Photos stored before the crops existed get them; a missing file is reported."""
+    from django.core.management import CommandError, call_command
+
+    credit = ImageCredit(caption="old", alt_text="a")
+    credit.image.save("old.jpg", ContentFile(jpeg_bytes((1600, 900))), save=False)
+    credit.save()
+    older = {k: v for k, v in credit.renditions.items() if k != "crops"} | {"version": 1}
+    ImageCredit.objects.filter(pk=credit.pk).update(renditions=older)
+    lost = ImageCredit(caption="lost", alt_text="b")
+    lost.image.save("lost.jpg", ContentFile(jpeg_bytes((800, 600))), save=False)
+    lost.save()
+    ImageCredit.objects.filter(pk=lost.pk).update(renditions={})
+    (media_root / lost.image.name).unlink()
+
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("refresh_renditions", stdout=out, stderr=err)
+    credit.refresh_from_db()
+    assert credit.renditions["version"] == images.RENDITIONS_VERSION
+    assert set(credit.renditions["crops"]) == {"16x9", "4x3", "1x1"}
+    assert "1 photos refreshed, 1 failed." in out.getvalue()
+    assert lost.image.name in err.getvalue()
+
+
+def test_author_photo_is_served_from_renditions(client, make_article, make_author):
+    """The author page's photo: WebP and JPEG renditions, never the upload; ProfilePage JSON-LD
+    names the square crop."""
+    author = make_author(name="Jo Lens")
+    author.photo.save("jo.jpg", ContentFile(jpeg_bytes((900, 1200))), save=False)
+    author.save()
+    author.refresh_from_db()
+    assert set(author.photo_renditions["crops"]) == {"16x9", "4x3", "1x1"}
+    make_article(authors=[author])
+    html = client.get(author.get_absolute_url()).content.decode()
+    start = html.index('<header class="author-profile">')
+    profile = html[start : html.index("</header>", start)]
+    assert '<source type="image/webp" srcset="/media/renditions/' in profile
+    assert 'sizes="6rem"' in profile and 'width="900" height="1200"' in profile
+    assert author.photo.url not in html
+    square = author.photo_renditions["crops"]["1x1"]["name"]
+    assert f'"image":"http://testserver/media/{square}"' in html

@@ -71,9 +71,9 @@ def test_news_article_json_ld_field_by_field(client, story):
     assert data["url"] == url
     assert data["mainEntityOfPage"]["@id"] == url
     assert data["description"] == "Ships move again after a week of gales."
-    image = data["image"][0]
-    assert image["url"].startswith(ORIGIN + "/media/images/")
-    assert (image["width"], image["height"]) == (40, 30)
+    image = data["image"][0]  # the 16:9 crop, then 4:3 and 1:1
+    assert image["url"].startswith(ORIGIN + "/media/renditions/")
+    assert [(i["width"], i["height"]) for i in data["image"]] == [(40, 22), (40, 30), (30, 30)]
     assert image["caption"] == "Ships in the harbour at dawn."
     assert dt.datetime.fromisoformat(data["datePublished"]) == story.published_at
     assert dt.datetime.fromisoformat(data["dateModified"]) == story.published_at + dt.timedelta(
@@ -123,8 +123,8 @@ def test_opengraph_and_twitter_card(client, story):
     assert og["og:url"] == url
     assert og["og:site_name"] == "Newsroom"
     assert og["og:description"] == "Ships move again after a week of gales."
-    assert og["og:image"].startswith(ORIGIN + "/media/images/")
-    assert og["og:image:width"] == "40" and og["og:image:height"] == "30"
+    assert og["og:image"].startswith(ORIGIN + "/media/renditions/")  # the 16:9 crop
+    assert og["og:image:width"] == "40" and og["og:image:height"] == "22"
     assert og["og:image:alt"] == "Container ships at a quay"
     assert og["article:published_time"] == "2024-11-04T18:00:00+00:00"
     assert og["article:modified_time"] == "2024-11-04T21:00:00+00:00"

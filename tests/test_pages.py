@@ -112,11 +112,11 @@ def test_author_and_tag_pages(client, newsroom, make_article):
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        # count, page, bylines, section blocks
-        ("/", 4),
+        # count, page, bylines, the live front (none here), section blocks
+        ("/", 5),
         ("/?page=2", 3),
-        # section, count, page, bylines, most read in the section
-        ("/section/world/", 5),
+        # section, count, page, bylines, most read in the section, the live front (none here)
+        ("/section/world/", 6),
         # author or tag, count, page, bylines
         ("/author/jane-roe/", 4),
         ("/tag/common/", 4),

@@ -168,8 +168,9 @@ def test_article_query_count_does_not_grow(
     """Eight queries whether the article has one author, tag and story or many.
 
     Seven for the article itself (article with section and photo, bylines, tags, curated rails,
-    readers' comments, the view count, the navigation) and one for the automatic rails the
-    editor left empty; tests/test_rails.py checks the seven when every rail is curated.
+    readers' comments, the view count, the navigation), one for the breaking-news banners (both
+    read once, then cached) and one for the automatic rails the editor left empty;
+    tests/test_rails.py checks the seven when every rail is curated.
     """
     small = make_article(tags=["one"])
     make_related(small, target=make_article())

@@ -155,13 +155,21 @@ def article_meta(context, article, comments=None):
         "site_name": settings.NEWSROOM_SITE_NAME,
         "canonical": metadata.absolute(article.get_absolute_url()),
         "description": metadata.description(article),
-        "image": metadata.article_image(article),
+        "social_title": metadata.social_title(article),
+        "social_description": metadata.social_description(article),
+        "image": metadata.social_image(article),
         "authors": [
             metadata.absolute(author.get_absolute_url()) for author in article.authors.all()
         ],
         "article_json_ld": metadata.json_ld(metadata.news_article(article, comments)),
         "breadcrumbs_json_ld": metadata.json_ld(metadata.breadcrumb_list(crumbs)),
     }
+
+
+@register.filter
+def page_title(article):
+    """The article page's <title>, before the site's name (articles/metadata.py)."""
+    return metadata.page_title(article)
 
 
 @register.simple_tag

@@ -1,4 +1,5 @@
-/* Tag field: the admin's own Select2, searching existing tags and accepting new ones. */
+/* Tag field: the admin's own Select2, searching existing tags and accepting new ones on
+   purpose. */
 'use strict';
 {
   const $ = django.jQuery;
@@ -19,6 +20,12 @@
       createTag: (params) => {
         const term = $.trim(params.term);
         return term ? { id: term, text: term, newTag: true } : null;
+      },
+      // Existing tags that match come first, so Enter takes "Budget" for "Budg"; making a new
+      // tag is a deliberate choice at the end of the list, offered only when none has that name.
+      insertTag: (results, tag) => {
+        const same = results.some((item) => item.text.toLowerCase() === tag.text.toLowerCase());
+        if (!same) results.push(tag);
       },
       templateResult: (item) => (item.newTag ? 'New tag: ' + item.text : item.text),
     });
