@@ -145,8 +145,12 @@ def test_restore_keeps_a_live_story_url(client, reporter, reporter_author, edito
     assert client.post(change_url(article), data).status_code == 302
     first = Version.objects.get_for_object(article).order_by("pk").first()
     page = client.get(revision_url(article, first))
+    # The edit form lets an editor rename a live story (its old URL answers 301); the restore
+    # form shows the slug read-only, and a crafted POST of the old slug is ignored too.
+    assert 'name="slug"' in client.get(change_url(article)).content.decode()
+    assert 'name="slug"' not in page.content.decode()
     data = browser_post_data(page.content.decode(), "article_form", _save="Save")
-    response = client.post(revision_url(article, first), data)
+    response = client.post(revision_url(article, first), {**data, "slug": "draft-slug"})
     assert response.status_code == 302, errors_of(response)
     article.refresh_from_db()
     assert article.slug == "live-slug" and article.is_published()
