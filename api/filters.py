@@ -7,7 +7,7 @@ import django_filters
 from django.db.models import Q
 from django_filters.fields import IsoDateTimeField
 
-from articles.filters import ArticleFilter
+from articles.filters import ArticleFilter, ArticleFilterForm
 
 # "...T09:30:00+09:00" pasted into a URL unencoded arrives as "...T09:30:00 09:00".
 _UNENCODED_OFFSET = re.compile(r"(T[\d:.]+) (\d{2}:?\d{2})$")
@@ -32,6 +32,7 @@ class ApiArticleFilter(ArticleFilter):
 
     class Meta(ArticleFilter.Meta):
         fields = [*ArticleFilter.Meta.fields, "updated_since"]
+        form = ArticleFilterForm
 
     def filter_updated_since(self, queryset, name, value):
         # A scheduled story changes for readers when it goes live, after its last save.

@@ -49,6 +49,20 @@ def _tags_with_stories(request):
 
 
 class ArticleFilterForm(forms.Form):
+    """The filters' own checks, for every client of the filters (the search page and the API)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("published_after"), cleaned.get("published_before")
+        if start and end and start > end:
+            self.add_error("published_before", "The end date is before the start date.")
+        return cleaned
+
+
+class SearchPageForm(ArticleFilterForm):
+    """The search page's form: its tag and author menus offer the short lists (an API client
+    never sees a menu, so it never pays for them)."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, short_list in SHORT_LISTS.items():
@@ -63,13 +77,6 @@ class ArticleFilterForm(forms.Form):
             widget = self.fields[name].widget
             if chosen is not None and chosen.slug not in {value for value, _ in widget.choices}:
                 widget.choices = [*widget.choices, (chosen.slug, chosen.name)]
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("published_after"), cleaned.get("published_before")
-        if start and end and start > end:
-            self.add_error("published_before", "The end date is before the start date.")
-        return cleaned
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -132,7 +139,7 @@ class ArticleFilter(django_filters.FilterSet):
     class Meta:
         model = Article
         fields = ["q", "section", "tag", "author", "published_after", "published_before", "sort"]
-        form = ArticleFilterForm
+        form = SearchPageForm
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from articles.forms import DeskModelForm
 from comments import moderation
 from comments.models import Comment, Discussion, TrustedCommenter
 
@@ -27,6 +28,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    form = DeskModelForm
     list_display = ("excerpt", "in_reply_to", "user_name", "article_link", "submit_date", "status")
     list_display_links = ("excerpt",)
     list_filter = (StatusFilter, "submit_date")
@@ -127,6 +129,7 @@ class CommentAdmin(admin.ModelAdmin):
 
 @admin.register(Discussion)
 class DiscussionAdmin(admin.ModelAdmin):
+    form = DeskModelForm
     list_display = ("article", "state")
     list_filter = ("state",)
     search_fields = ("article__headline",)
@@ -136,5 +139,6 @@ class DiscussionAdmin(admin.ModelAdmin):
 
 @admin.register(TrustedCommenter)
 class TrustedCommenterAdmin(admin.ModelAdmin):
+    form = DeskModelForm
     list_display = ("email", "note", "added_at")
     search_fields = ("email", "note")

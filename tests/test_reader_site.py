@@ -5,6 +5,7 @@ has ended."""
 import datetime as dt
 import json
 import xml.etree.ElementTree as ET
+from unittest import mock
 
 import feedparser
 import pytest
@@ -290,17 +291,20 @@ def test_bucket_image_urls_are_not_doubled(client, make_article, make_credit, se
     story = make_article(lead_image=credit)
     field = type(credit)._meta.get_field("image")
     original = field.storage
-    field.storage = BucketStorage(location=settings.MEDIA_ROOT)
+    bucket = BucketStorage(location=settings.MEDIA_ROOT)
+    field.storage = bucket
     try:
-        texts = [
-            client.get(reverse("articles:sitemap", kwargs={"section": "articles"})).content,
-            client.get(reverse("articles:feed")).content,
-            client.get(story.get_absolute_url()).content,
-        ]
+        # The renditions and crops live in the default storage: the same bucket.
+        with mock.patch("articles.images.default_storage", bucket):
+            texts = [
+                client.get(reverse("articles:sitemap", kwargs={"section": "articles"})).content,
+                client.get(reverse("articles:feed")).content,
+                client.get(story.get_absolute_url()).content,
+            ]
     finally:
         field.storage = original
     for text in texts:
-        assert b"https://bucket.s3.amazonaws.com/media/images/" in text
+        assert b"https://bucket.s3.amazonaws.com/media/" in text
         assert b"testserverhttps" not in text and b"http://testserverhttp" not in text
 
 

@@ -181,7 +181,7 @@ def test_article_query_count_does_not_grow(
         make_related(big, target=make_article())
         make_related(big, rail="Popular Now")
     for article in (small, big):
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(9):
             assert client.get(article.get_absolute_url()).status_code == 200
 
 

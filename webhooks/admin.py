@@ -8,11 +8,12 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from articles.forms import DeskModelForm
 from webhooks.delivery import retry_now
 from webhooks.models import EventType, WebhookDelivery, WebhookEndpoint, WebhookEvent, new_secret
 
 
-class WebhookEndpointForm(forms.ModelForm):
+class WebhookEndpointForm(DeskModelForm):
     url = forms.URLField(
         label="URL",
         max_length=500,
@@ -57,6 +58,8 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """The log is written by the delivery process alone."""
+
+    form = DeskModelForm
 
     def has_add_permission(self, request):
         return False
