@@ -10,10 +10,12 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.contrib.sitemaps.views import x_robots_tag
+from django.db.models import Max, OuterRef, Subquery
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from articles import metadata
@@ -106,16 +108,31 @@ class SectionSitemap(SiteSitemap):
         return item.latest
 
 
+def newest_story(**match):
+    """When the newest live story matching ``match`` (an OuterRef) went live: one subquery."""
+    newest = Article.objects.published().filter(**match).order_by("-published_at")
+    return Subquery(newest.values("published_at")[:1])
+
+
 class AuthorSitemap(SiteSitemap):
     def items(self):
-        return Article.objects.published().bylined_authors().order_by("slug")
+        authors = Article.objects.published().bylined_authors()
+        return authors.annotate(latest=newest_story(authors=OuterRef("pk"))).order_by("slug")
+
+    def lastmod(self, item):
+        # An author's page changes when one of their stories goes live.
+        return item.latest
 
 
 class TagSitemap(SiteSitemap):
     def items(self):
         # A tag stored without a usable slug has no page to announce (articles/tags.py).
         tags = Article.objects.published().used_tags()
-        return tags.filter(slug__regex=rf"^{SLUG_PATTERN}$").order_by("slug")
+        tags = tags.filter(slug__regex=rf"^{SLUG_PATTERN}$")
+        return tags.annotate(latest=newest_story(tags=OuterRef("pk"))).order_by("slug")
+
+    def lastmod(self, item):
+        return item.latest
 
     def location(self, item):
         return reverse("articles:tag", kwargs={"slug": item.slug})
@@ -156,6 +173,7 @@ SITEMAPS = {
 
 
 @require_safe
+@x_robots_tag
 def sitemap_index(request, *, sitemaps, sitemap_url_name, template_name, content_type):
     """sitemap.xml: each sitemap's address on SITE_URL, with its latest change.
 
@@ -169,6 +187,9 @@ def sitemap_index(request, *, sitemaps, sitemap_url_name, template_name, content
         entries.append({"location": location, "last_mod": last_mod})
         for page in range(2, sitemap.paginator.num_pages + 1):
             entries.append({"location": f"{location}?p={page}", "last_mod": last_mod})
+    known = [entry["last_mod"] for entry in entries if entry["last_mod"] is not None]
+    # Lets crawlers (and the page cache) answer If-Modified-Since with 304.
+    headers = {"Last-Modified": http_date(max(known).timestamp())} if known else None
     return TemplateResponse(
-        request, template_name, {"sitemaps": entries}, content_type=content_type
+        request, template_name, {"sitemaps": entries}, content_type=content_type, headers=headers
     )

@@ -14,6 +14,7 @@ from django.db import DatabaseError
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import parse_http_date_safe
 
 from articles.caching.dependencies import Shown, collect, stop_collecting
 from articles.caching.policy import CACHED_PAGES, CachePolicy, page_cache_enabled, page_key
@@ -31,6 +32,9 @@ from articles.templatetags.articles_tags import VIEW_COUNT_SLOT, render_view_cou
 
 logger = logging.getLogger(__name__)
 
+
+# Headers a view sets that a cached copy must carry too (a sitemap's date and its robots rule).
+KEPT_HEADERS = ("Last-Modified", "X-Robots-Tag")
 
 DELAYED_MESSAGE = (
     "Saved. The page cache could not be reached just now, so readers may see the previous "
@@ -155,9 +159,14 @@ def _serve(request, key: str, entry: dict, found: dict) -> HttpResponse | None:
             return None
         before, after = entry["content"]
         content = before + render_view_count(views).encode() + after
-    response = get_conditional_response(request, etag=entry["etag"])
+    kept = entry.get("headers", {})
+    response = get_conditional_response(
+        request, etag=entry["etag"], last_modified=_last_modified(kept)
+    )
     if response is None:
         response = HttpResponse(content, content_type=entry["content_type"])
+    for name, value in kept.items():
+        response[name] = value
     _public_headers(response, entry["etag"], "hit")
     return response
 
@@ -197,7 +206,9 @@ def _finish(request, response, pending: _Pending):
     except DatabaseError as error:  # the page was rendered; only storing it needed the database
         logger.warning("Page not cached, database unavailable: %s", error)
         stored = False
-    not_modified = get_conditional_response(request, etag=etag, response=response)
+    not_modified = get_conditional_response(
+        request, etag=etag, last_modified=_last_modified(response), response=response
+    )
     if not_modified is not None:
         response = not_modified
     _public_headers(response, etag, "miss" if stored else "pass")
@@ -248,11 +259,16 @@ def _store(request, response, pending: _Pending, etag: str, content: bytes, part
         "views": article.view_count if pending.policy.count_views else None,
         "etag": etag,
         "content_type": response["Content-Type"],
+        "headers": {name: response[name] for name in KEPT_HEADERS if response.has_header(name)},
         # Checked on each hit as well as given as the timeout: the cache's clock may not be ours.
         "expires": until,
     }
     cache.set(pending.key, entry, timeout)
     return True
+
+
+def _last_modified(headers) -> int | None:
+    return parse_http_date_safe(headers.get("Last-Modified") or "")
 
 
 def _public_headers(response, etag: str, outcome: str) -> None:

@@ -77,6 +77,12 @@ CACHED_PAGES: dict[str, CachePolicy] = {
     "articles:author_feed_atom": CachePolicy(lists=(AUTHOR_LIST,)),
     "articles:tag_feed": CachePolicy(lists=(TAG_LIST,)),
     "articles:tag_feed_atom": CachePolicy(lists=(TAG_LIST,)),
+    # Crawlers fetch sitemaps all day. Each lists live stories, so any story published,
+    # unpublished or changed refreshes them (LATEST); the stories, authors, tags and photos
+    # they name are read from their context like any page's.
+    "articles:sitemap_index": CachePolicy(lists=(LATEST,), query_params=()),
+    "articles:sitemap": CachePolicy(lists=(LATEST,), query_params=("p",)),
+    "articles:news_sitemap": CachePolicy(lists=(LATEST,), query_params=("p",)),
 }
 
 
