@@ -191,6 +191,12 @@ PAGE_CACHE_SECONDS = env_number("PAGE_CACHE_SECONDS", 300)
 # Cached pages are kept per release; by default a hash of the code and templates, so a deploy
 # never serves pages rendered by the previous one.
 PAGE_CACHE_RELEASE = os.environ.get("CACHE_RELEASE", "")
+# What a CDN or Varnish in front may do with a public page (s-maxage, stale-while-revalidate):
+# keep it this many seconds without asking, then serve it stale this many more while it
+# fetches a fresh copy. A change reaches readers behind it within their sum. CDN_MAX_AGE=0:
+# no shared cache may keep a page without asking (must-revalidate).
+CDN_MAX_AGE = env_number("CDN_MAX_AGE", 60)
+CDN_STALE_WHILE_REVALIDATE = env_number("CDN_STALE_WHILE_REVALIDATE", 300)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

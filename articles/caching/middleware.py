@@ -273,7 +273,18 @@ def _last_modified(headers) -> int | None:
 
 def _public_headers(response, etag: str, outcome: str) -> None:
     response["ETag"] = etag
-    # Any cache may keep the page but must ask again each time (and each view is counted).
-    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    # Browsers ask again each time (a conditional GET, answered 304 while nothing changed).
+    # A shared cache in front (a CDN, Varnish) may serve the page for CDN_MAX_AGE seconds
+    # and, while it refreshes it, CDN_STALE_WHILE_REVALIDATE more.
+    if settings.CDN_MAX_AGE > 0:
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=0,
+            s_maxage=settings.CDN_MAX_AGE,
+            stale_while_revalidate=settings.CDN_STALE_WHILE_REVALIDATE,
+        )
+    else:
+        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
     patch_vary_headers(response, ["Cookie"])
     response["X-Page-Cache"] = outcome
