@@ -22,6 +22,7 @@ from articles.admin.display import thumbnail_html
 from articles.admin.filters import ArticleLicenceFilter, MineFilter, TagFilter, WorkflowStateFilter
 from articles.admin.inlines import BylineInline, CorrectionInline, RelatedStoryInline
 from articles.admin.preview import PreviewMixin
+from articles.admin.related import RelatedStoryPickerView
 from articles.admin.revisions import RevisionsMixin
 from articles.admin.tagging import TagAutocompleteMixin
 from articles.desk.admin import EditorialNoteInline
@@ -218,6 +219,11 @@ class ArticleAdmin(
                 "tags/",
                 view(self.tag_autocomplete_view),
                 name="{}_{}_tag_autocomplete".format(*info),
+            ),
+            path(
+                "related/",
+                view(RelatedStoryPickerView.as_view(admin_site=self.admin_site)),
+                name="{}_{}_related_autocomplete".format(*info),
             ),
             path(
                 "<path:object_id>/history/compare/",
