@@ -195,6 +195,11 @@ class ArticleAdminForm(DeskModelForm):
             "status",
             "published_at",
             "source_url",
+            "seo_title",
+            "seo_description",
+            "social_headline",
+            "social_description",
+            "social_image",
         )
 
     def __init__(self, *args, **kwargs):

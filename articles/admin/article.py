@@ -24,6 +24,7 @@ from articles.admin.inlines import BylineInline, CorrectionInline, RelatedStoryI
 from articles.admin.preview import PreviewMixin
 from articles.admin.related import RelatedStoryPickerView
 from articles.admin.revisions import RevisionsMixin
+from articles.admin.share_preview import share_preview_html
 from articles.admin.tagging import TagAutocompleteMixin
 from articles.desk.admin import EditorialNoteInline
 from articles.forms import UNLINKED_REPORTER_MESSAGE, ArticleAdminForm, byline_prefetch
@@ -68,9 +69,15 @@ class ArticleAdmin(
     ordering = ("-updated_at", "-pk")
     list_per_page = 50
     prepopulated_fields = {"slug": ("headline",)}
-    autocomplete_fields = ("lead_image",)
+    autocomplete_fields = ("lead_image", "social_image")
     inlines = (BylineInline, RelatedStoryInline, CorrectionInline, EditorialNoteInline)
-    readonly_fields = ("state_summary", "view_count", "created_at", "updated_at")
+    readonly_fields = (
+        "state_summary",
+        "share_preview",
+        "view_count",
+        "created_at",
+        "updated_at",
+    )
     save_on_top = True
     change_list_template = "admin/articles/article/change_list.html"
     change_form_template = "admin/articles/article/change_form.html"
@@ -78,6 +85,22 @@ class ArticleAdmin(
         (None, {"fields": ("headline", "slug", "dek", "byline_note", "body")}),
         ("Placement", {"fields": ("section", "tags", "lead_image", "editors_pick")}),
         ("Publishing", {"fields": ("state_summary", "status", "published_at", "loaded_version")}),
+        (
+            "Search and social",
+            {
+                "classes": ("collapse",),
+                "description": "Optional. Each empty field uses the article's own: the headline, "
+                "the summary and the lead image.",
+                "fields": (
+                    "seo_title",
+                    "seo_description",
+                    "social_headline",
+                    "social_description",
+                    "social_image",
+                    "share_preview",
+                ),
+            },
+        ),
         (
             "Record",
             {
@@ -184,6 +207,10 @@ class ArticleAdmin(
         )
         text = f"{state.label}: " + STATE_EXPLANATIONS[state].format(when=when)
         return format_html('<span class="nr-state nr-state--{}">{}</span>', state, text)
+
+    @admin.display(description="Preview")
+    def share_preview(self, article):
+        return share_preview_html(article)
 
     # Pages ----------------------------------------------------------------------------------
 
