@@ -21,6 +21,7 @@ from articles.admin.actions import WorkflowActionsMixin
 from articles.admin.display import thumbnail_html
 from articles.admin.filters import ArticleLicenceFilter, MineFilter, TagFilter, WorkflowStateFilter
 from articles.admin.inlines import BylineInline, CorrectionInline, RelatedStoryInline
+from articles.admin.photo_picker import PhotoChoiceField, PhotoPickerWidget
 from articles.admin.preview import PreviewMixin
 from articles.admin.related import RelatedStoryPickerView
 from articles.admin.revisions import RevisionsMixin
@@ -69,7 +70,6 @@ class ArticleAdmin(
     ordering = ("-updated_at", "-pk")
     list_per_page = 50
     prepopulated_fields = {"slug": ("headline",)}
-    autocomplete_fields = ("lead_image", "social_image")
     inlines = (BylineInline, RelatedStoryInline, CorrectionInline, EditorialNoteInline)
     readonly_fields = (
         "state_summary",
@@ -111,6 +111,12 @@ class ArticleAdmin(
     )
 
     # Queries --------------------------------------------------------------------------------
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in ("lead_image", "social_image"):
+            kwargs["widget"] = PhotoPickerWidget(db_field, self.admin_site)
+            kwargs["form_class"] = PhotoChoiceField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (
