@@ -1,6 +1,7 @@
 """The lead and social image boxes: each photo is offered with its thumbnail, caption and
 credit, never as "Image credit 5"; the form posts and saves the choice as a browser sends it."""
 
+import re
 from urllib.parse import urlencode
 
 import pytest
@@ -58,6 +59,8 @@ def test_form_shows_the_chosen_photo_and_saves_it_as_posted(client, editor, phot
     assert 'class="nr-photo-autocomplete"' in html
     assert "articles/admin/photo_picker.js" in html
     assert f"Image credit {photo.pk}" not in html
+    thumbnail = re.search(rf'<option value="{photo.pk}"[^>]*data-thumbnail="([^"]+)"', html)
+    assert thumbnail and thumbnail.group(1).startswith("/")
 
     data = browser_post_data(html, "article_form", social_image=str(photo.pk))
     response = client.post(change_url(article), data)
