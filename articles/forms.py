@@ -47,6 +47,8 @@ BODY_EDITOR_EXTENSIONS = {
     "History": True,
     "HTML": True,
     "SpecialCharacters": True,
+    # The editor turns the browser's spellcheck off by default; writers want it on.
+    "NoSpellCheck": False,
 }
 
 
@@ -157,7 +159,7 @@ class ArticleAdminForm(DeskModelForm):
     body = ProseEditorFormField(
         config={"extensions": BODY_EDITOR_EXTENSIONS},
         sanitize=sanitize_body,
-        widget=AdminProseEditorWidget,
+        widget=AdminProseEditorWidget(attrs={"spellcheck": "true"}),
         required=False,
         help_text="Write as you would in print. Paste is cleaned: only paragraphs, subheadings, "
         "links, emphasis, lists and quotes are kept.",
@@ -193,6 +195,11 @@ class ArticleAdminForm(DeskModelForm):
             "status",
             "published_at",
             "source_url",
+            "seo_title",
+            "seo_description",
+            "social_headline",
+            "social_description",
+            "social_image",
         )
 
     def __init__(self, *args, **kwargs):

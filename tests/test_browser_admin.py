@@ -117,6 +117,10 @@ def test_editor_creates_and_publishes_an_article(
     choose_autocomplete(page, "#id_byline_set-0-author", "Jane Roe")
     page.select_option("#id_section", label="World")
     choose_autocomplete(page, "#id_lead_image", "Boats at dawn")
+    # The chosen photo shows as itself: thumbnail, caption and credit.
+    chosen = page.locator("#id_lead_image + .select2 .nr-photo-choice")
+    assert chosen.inner_text() == "Boats at dawn in the harbour. — Harbour Agency"
+    assert chosen.locator("img").evaluate("image => image.complete && image.naturalWidth > 0")
     page.get_by_text("Add another Related story").click()
     choose_autocomplete(page, "#id_related_stories-0-target", "Earlier talks")
     page.select_option("#id_status", "published")

@@ -6,6 +6,8 @@
 - revisions.py    history, comparing two revisions, restoring one; diff.py: the word diff
 - tagging.py      the tag search behind the tag box, and the tag admin
 - inlines.py      byline, related stories and corrections rows
+- related.py      the related-story picker; photo_picker.py the lead and social image picker
+- share_preview.py  the form's search-result and shared-card preview
 - filters.py      the list filters
 - photos.py       image credits and image sources; authors.py, sections.py, corrections.py
 - display.py      thumbnails and counted lists several admins show

@@ -11,9 +11,20 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from articles import workflow
 from articles.forms import ScheduleForm
+
+# Django's own words when "Go" is pressed with nothing to do, and what the desk is told instead.
+NOTHING_TO_DO = {
+    "No action selected.": "Nothing was changed: choose what to do in the “Action” list "
+    "above the articles, tick at least one article, then press Go.",
+    "Items must be selected in order to perform actions on them. No items have been changed.": (
+        "Nothing was changed: tick the box beside at least one article (or the box in the "
+        "heading, for every article on the page), then press Go."
+    ),
+}
 
 
 def _articles(count: int) -> str:
@@ -52,6 +63,10 @@ class WorkflowActionsMixin:
         "submit_for_review",
         "delete_selected",
     )
+
+    def message_user(self, request, message, *args, **kwargs):
+        plain = {gettext(django_words): ours for django_words, ours in NOTHING_TO_DO.items()}
+        super().message_user(request, plain.get(str(message), message), *args, **kwargs)
 
     def has_publish_permission(self, request):
         return workflow.can_publish(request.user)

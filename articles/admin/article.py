@@ -21,8 +21,11 @@ from articles.admin.actions import WorkflowActionsMixin
 from articles.admin.display import thumbnail_html
 from articles.admin.filters import ArticleLicenceFilter, MineFilter, TagFilter, WorkflowStateFilter
 from articles.admin.inlines import BylineInline, CorrectionInline, RelatedStoryInline
+from articles.admin.photo_picker import PhotoChoiceField, PhotoPickerWidget
 from articles.admin.preview import PreviewMixin
+from articles.admin.related import RelatedStoryPickerView
 from articles.admin.revisions import RevisionsMixin
+from articles.admin.share_preview import share_preview_html
 from articles.admin.tagging import TagAutocompleteMixin
 from articles.desk.admin import EditorialNoteInline
 from articles.forms import UNLINKED_REPORTER_MESSAGE, ArticleAdminForm, byline_prefetch
@@ -67,9 +70,14 @@ class ArticleAdmin(
     ordering = ("-updated_at", "-pk")
     list_per_page = 50
     prepopulated_fields = {"slug": ("headline",)}
-    autocomplete_fields = ("lead_image",)
     inlines = (BylineInline, RelatedStoryInline, CorrectionInline, EditorialNoteInline)
-    readonly_fields = ("state_summary", "view_count", "created_at", "updated_at")
+    readonly_fields = (
+        "state_summary",
+        "share_preview",
+        "view_count",
+        "created_at",
+        "updated_at",
+    )
     save_on_top = True
     change_list_template = "admin/articles/article/change_list.html"
     change_form_template = "admin/articles/article/change_form.html"
@@ -77,6 +85,22 @@ class ArticleAdmin(
         (None, {"fields": ("headline", "slug", "dek", "byline_note", "body")}),
         ("Placement", {"fields": ("section", "tags", "lead_image", "editors_pick")}),
         ("Publishing", {"fields": ("state_summary", "status", "published_at", "loaded_version")}),
+        (
+            "Search and social",
+            {
+                "classes": ("collapse",),
+                "description": "Optional. Each empty field uses the article's own: the headline, "
+                "the summary and the lead image.",
+                "fields": (
+                    "seo_title",
+                    "seo_description",
+                    "social_headline",
+                    "social_description",
+                    "social_image",
+                    "share_preview",
+                ),
+            },
+        ),
         (
             "Record",
             {
@@ -87,6 +111,12 @@ class ArticleAdmin(
     )
 
     # Queries --------------------------------------------------------------------------------
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in ("lead_image", "social_image"):
+            kwargs["widget"] = PhotoPickerWidget(db_field, self.admin_site)
+            kwargs["form_class"] = PhotoChoiceField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (
@@ -184,6 +214,10 @@ class ArticleAdmin(
         text = f"{state.label}: " + STATE_EXPLANATIONS[state].format(when=when)
         return format_html('<span class="nr-state nr-state--{}">{}</span>', state, text)
 
+    @admin.display(description="Preview")
+    def share_preview(self, article):
+        return share_preview_html(article)
+
     # Pages ----------------------------------------------------------------------------------
 
     def changelist_view(self, request, extra_context=None):
@@ -218,6 +252,11 @@ class ArticleAdmin(
                 "tags/",
                 view(self.tag_autocomplete_view),
                 name="{}_{}_tag_autocomplete".format(*info),
+            ),
+            path(
+                "related/",
+                view(RelatedStoryPickerView.as_view(admin_site=self.admin_site)),
+                name="{}_{}_related_autocomplete".format(*info),
             ),
             path(
                 "<path:object_id>/history/compare/",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from articles.admin.related import RelatedStoryForm, RelatedStoryTargetWidget
 from articles.forms import BylineForm, BylineFormSet, CorrectionFormSet, DeskModelForm
 from articles.models import Author, Byline, Correction, RelatedStory
 
@@ -44,12 +45,23 @@ def _with_initial(initial):
 
 class RelatedStoryInline(admin.TabularInline):
     model = RelatedStory
-    form = DeskModelForm
+    form = RelatedStoryForm
     fk_name = "article"
     extra = 0
-    autocomplete_fields = ("target",)
     fields = ("rail", "position", "target", "headline", "section_label")
     verbose_name_plural = "Related stories (in order: lowest position first within each rail)"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "target":
+            kwargs["widget"] = RelatedStoryTargetWidget(db_field, self.admin_site)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # The form class (and its widget) is built afresh for each request; the admin wraps
+        # the picker in its add/change links.
+        formset.form.base_fields["target"].widget.widget.exclude_pk = obj.pk if obj else None
+        return formset
 
 
 class CorrectionInline(admin.StackedInline):

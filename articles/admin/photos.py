@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from articles import workflow
 from articles.admin.display import thumbnail_html, with_count
 from articles.admin.filters import LicenceFilter
+from articles.admin.photo_picker import PhotoPickerView
 from articles.admin.uploads import RemoveFilesIfSaveFailsMixin
 from articles.forms import DeskModelForm, ImageCreditAdminForm
 
@@ -56,6 +57,13 @@ class ImageCreditAdmin(RemoveFilesIfSaveFailsMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return with_count(super().get_queryset(request), "article_count", "lead_of")
+
+    def get_urls(self):
+        picker = PhotoPickerView.as_view(admin_site=self.admin_site)
+        return [
+            path("picker/", self.admin_site.admin_view(picker), name="articles_imagecredit_picker"),
+            *super().get_urls(),
+        ]
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and workflow.can_edit_photo(
