@@ -133,6 +133,9 @@ def inspect_upload(upload) -> ImageInfo:
         with warnings.catch_warnings():
             # Pillow warns at its own pixel limit and only refuses at twice that: refuse at once.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # It also warns about a corrupt EXIF block while reading what it can; the photo is
+            # still a photo, and read_metadata takes what is readable.
+            warnings.simplefilter("ignore", UserWarning)
             image = Image.open(upload)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise ValidationError(
