@@ -91,6 +91,8 @@ class ImageMetadata:
     caption: str = ""
     credit_line: str = ""
     creator: str = ""
+    # The agency or owner that supplied the photo (IPTC "Source"), when the file names one.
+    source: str = ""
     place: str = ""
     copyright_notice: str = ""
     licence_terms: str = ""
@@ -278,6 +280,7 @@ def read_metadata(image: Image.Image) -> ImageMetadata:
         caption=iptc_text(IPTC_CAPTION, True) or exif_text(EXIF_IMAGE_DESCRIPTION, True),
         credit_line=iptc_text(IPTC_CREDIT) or iptc_text(IPTC_SOURCE),
         creator=iptc_text(IPTC_BYLINE) or exif_text(EXIF_ARTIST),
+        source=iptc_text(IPTC_SOURCE),
         place=f"{city} ({country})" if city and country else city or country,
         copyright_notice=iptc_text(IPTC_COPYRIGHT) or exif_text(EXIF_COPYRIGHT),
         licence_terms=iptc_text(IPTC_SPECIAL_INSTRUCTIONS, True),

@@ -16,7 +16,7 @@ import shutil
 import pytest
 from django.utils import timezone
 
-from articles.models import Article, ImageCredit
+from articles.models import Article, ImageCredit, ImageSource
 from tests.staff import PASSWORD, staff_user
 from tests.test_images import jpeg_bytes, with_iptc
 
@@ -368,8 +368,11 @@ def test_editor_sees_a_photos_metadata_and_chooses_what_to_use(
 ):
     """From the article form's "+" next to the lead photo, the pop-up shows the file's caption
     and credit before anything is used; the editor uses the caption, keeps the credit they
-    typed, fills the rest with "Use all", and the saved photo becomes the article's lead."""
+    typed, fills the rest with "Use all" (the agency named in the file chosen as a source), and
+    the saved photo becomes the article's lead."""
     staff_user("Editor", username="erin")
+    yonhap = ImageSource.objects.create(name="Yonhap")
+    ImageSource.objects.create(name="Reuters")
     photo = tmp_path / "rally.jpg"
     photo.write_bytes(
         with_iptc(
@@ -410,6 +413,7 @@ def test_editor_sees_a_photos_metadata_and_chooses_what_to_use(
     assert popup.input_value("#id_creator") == "Анна Иванова"
     assert popup.input_value("#id_place") == "Seoul (South Korea)"
     assert popup.input_value("#id_credit_line") == "Our own photographer"
+    assert popup.locator("#id_sources_to option").all_inner_texts() == ["Yonhap"]
     popup.fill("#id_alt_text", "A crowd fills the square.")
     with popup.expect_event("close"):
         popup.click("input[name=_save]")
@@ -418,4 +422,5 @@ def test_editor_sees_a_photos_metadata_and_chooses_what_to_use(
     assert credit.caption == "서울 광화문 광장의 집회"
     assert (credit.credit_line, credit.creator) == ("Our own photographer", "Анна Иванова")
     assert credit.place == "Seoul (South Korea)"
+    assert list(credit.sources.all()) == [yonhap]
     assert page.input_value("#id_lead_image") == str(credit.pk)

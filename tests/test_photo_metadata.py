@@ -14,7 +14,7 @@ from PIL import Image
 from articles import images
 from articles.admin.photo_metadata import proposals_from
 from articles.images import ImageMetadata
-from articles.models import ImageCredit
+from articles.models import ImageCredit, ImageSource
 from tests.staff import browser_post_data, staff_user
 from tests.test_images import (
     iptc_dataset,
@@ -181,10 +181,27 @@ def test_proposals_are_cut_to_what_each_field_stores():
     )
     by_field = {proposal.field: proposal for proposal in proposals}
     assert list(by_field) == ["caption", "place", "credit_line"]
-    assert by_field["caption"].value == "Ж" * 3000 and not by_field["caption"].shortened
-    assert len(by_field["credit_line"].value) == 200 and by_field["credit_line"].shortened
+    assert by_field["caption"].value == "Ж" * 3000
+    assert len(by_field["credit_line"].value) == 200
     assert by_field["credit_line"].value.endswith("…")
+    assert by_field["credit_line"].note == "Cut to the 200 characters this field takes."
+    assert not by_field["caption"].note
     assert by_field["place"].label == "Place"
+
+
+def test_sources_are_the_listed_ones_the_credit_names(db):
+    """ "Reuters-Yonhap" names two agencies, matched whatever the letter case; one that is not
+    listed yet is named in a note; a sentence in the credit names no source."""
+    reuters = ImageSource.objects.create(name="REUTERS")
+    photographer = ImageSource.objects.create(name="Анна Иванова", kind="photographer")
+    metadata = ImageMetadata(credit_line="Reuters-Yonhap", creator="Анна Иванова")
+    proposal = proposals_from(metadata)[-1]
+    assert proposal.field == "sources"
+    assert proposal.value == "REUTERS, Анна Иванова"
+    assert proposal.choices == [reuters.pk, photographer.pk]
+    assert proposal.note.startswith("Not yet an image source: Yonhap.")
+    sentence = ImageMetadata(credit_line="Taken from the ferry by a passenger.")
+    assert [p.field for p in proposals_from(sentence)] == ["credit_line"]
 
 
 # The admin's metadata endpoint ----------------------------------------------------------------
@@ -205,6 +222,7 @@ def csrf_client(user) -> tuple[Client, str]:
 
 def test_endpoint_offers_the_files_values_and_stores_nothing(photo_editor, media_root):
     """A staff member's CSRF-checked POST gets each proposal as JSON; no credit, no file kept."""
+    yonhap = ImageSource.objects.create(name="Yonhap")
     client, token = csrf_client(photo_editor)
     content = with_iptc(jpeg_bytes((640, 480)), AGENCY_PHOTO)
     response = client.post(
@@ -220,7 +238,9 @@ def test_endpoint_offers_the_files_values_and_stores_nothing(photo_editor, media
         "creator": "Анна Иванова",
         "copyright_notice": "© 2024 Yonhap",
         "licence_terms": "No sales. No archives.",
+        "sources": "Yonhap",
     }
+    assert data["proposals"][-1]["choices"] == [yonhap.pk]
     assert data["taken_on"] == "May 1, 2024"
     assert not ImageCredit.objects.exists()
     assert not media_root.exists() or not any(media_root.rglob("*.*"))
@@ -314,6 +334,7 @@ def test_saving_without_choosing_applies_nothing(client, photo_editor, popup):
 def test_accepted_proposals_are_saved_and_typed_values_kept(client, photo_editor):
     """What the "Use all" button does: the file's values go into the empty fields, the credit
     the editor typed stays, and the save stores exactly that."""
+    yonhap = ImageSource.objects.create(name="Yonhap")
     client.force_login(photo_editor)
     content = with_iptc(jpeg_bytes((640, 480)), AGENCY_PHOTO)
     proposals = client.post(METADATA_URL, {"image": upload("rally.jpg", content)}).json()
@@ -321,8 +342,9 @@ def test_accepted_proposals_are_saved_and_typed_values_kept(client, photo_editor
     used_all = {
         proposal["field"]: proposal["value"]
         for proposal in proposals["proposals"]
-        if not typed.get(proposal["field"])
+        if not typed.get(proposal["field"]) and proposal["choices"] is None
     }
+    used_all["sources"] = [str(pk) for pk in proposals["proposals"][-1]["choices"]]
     html = client.get(ADD_URL).content.decode()
     data = browser_post_data(
         html, "imagecredit_form", image=upload("rally.jpg", content), **typed, **used_all
@@ -333,6 +355,7 @@ def test_accepted_proposals_are_saved_and_typed_values_kept(client, photo_editor
     assert (credit.place, credit.creator) == ("서울 (대한민국)", "Анна Иванова")
     assert credit.licence_terms == "No sales. No archives."
     assert credit.credit_line == "Our own photographer"
+    assert list(credit.sources.all()) == [yonhap]
 
 
 def test_replacing_the_photo_keeps_the_credit_as_typed(client, photo_editor, make_credit):
@@ -350,10 +373,11 @@ def test_replacing_the_photo_keeps_the_credit_as_typed(client, photo_editor, mak
 
 
 def test_metadata_endpoint_query_budget(client, photo_editor, django_assert_max_num_queries):
-    """Reading a file's metadata touches the database only for the session and permissions."""
+    """Reading a file's metadata touches the database for the session, the permissions and one
+    look-up of the image sources it names."""
     client.force_login(photo_editor)
     content = with_iptc(jpeg_bytes((64, 48)), AGENCY_PHOTO)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         assert client.post(METADATA_URL, {"image": upload("a.jpg", content)}).status_code == 200
 
 

@@ -34,45 +34,95 @@
       rows.forEach(function (row) { row.refresh(); });
     }
 
-    function proposalRow(proposal) {
+    // A text field: "Use" fills it when empty, "Replace" puts the file's text over the
+    // editor's, which is shown so they see what they would lose.
+    function textField(proposal, typed) {
       var field = document.getElementById("id_" + proposal.field);
+      return {
+        empty: function () { return !field.value.trim(); },
+        inUse: function () { return field.value.trim() === proposal.value; },
+        use: function () { setValue(field, proposal.value); },
+        describe: function (button) {
+          var current = field.value.trim();
+          button.textContent = current ? "Replace" : "Use";
+          button.title = (current ? "Put this in " + proposal.label + " instead of what is there"
+            : "Put this in " + proposal.label);
+          typed.textContent = current && !this.inUse() ? "The field now has: " + current : "";
+        },
+      };
+    }
+
+    // The sources box (the admin's two-list chooser, or a plain list without its script):
+    // "Use" adds the listed sources the file names; none already chosen is taken away.
+    function sourcesField(proposal) {
+      var chosen = document.getElementById("id_sources_to");
+      var plain = document.getElementById("id_sources");
+      function chosenIds() {
+        var options = chosen ? chosen.options : Array.prototype.filter.call(
+          plain.options, function (option) { return option.selected; });
+        return Array.prototype.map.call(options, function (option) { return option.value; });
+      }
+      var wanted = proposal.choices.map(String);
+      return {
+        empty: function () { return true; },
+        inUse: function () {
+          var ids = chosenIds();
+          return wanted.every(function (id) { return ids.indexOf(id) >= 0; });
+        },
+        use: function () {
+          if (chosen && window.SelectBox && window.SelectFilter) {
+            Array.prototype.forEach.call(document.getElementById("id_sources_from").options,
+              function (option) { option.selected = wanted.indexOf(option.value) >= 0; });
+            SelectBox.move("id_sources_from", "id_sources_to");
+            SelectFilter.refresh_icons("id_sources");
+          } else {
+            Array.prototype.forEach.call(plain.options, function (option) {
+              if (wanted.indexOf(option.value) >= 0) { option.selected = true; }
+            });
+          }
+          (chosen || plain).dispatchEvent(new Event("change", { bubbles: true }));
+        },
+        describe: function (button) {
+          button.textContent = "Use";
+          button.title = "Add these to the chosen sources";
+        },
+      };
+    }
+
+    function proposalRow(proposal) {
       var row = element("tr");
       row.dataset.field = proposal.field;
       row.appendChild(element("th", "", proposal.label));
       var cell = element("td");
       cell.appendChild(element("div", "nr-photo-metadata__value", proposal.value));
-      if (proposal.shortened) {
-        cell.appendChild(element("div", "nr-photo-metadata__note",
-          "Cut to the " + field.maxLength + " characters this field takes."));
-      }
+      cell.appendChild(element("div", "nr-photo-metadata__note", proposal.note));
       var typed = element("div", "nr-photo-metadata__note");
       cell.appendChild(typed);
       row.appendChild(cell);
       var action = element("td");
+      row.appendChild(action);
+      if (proposal.choices && !proposal.choices.length) { return row; }  // A note alone.
+      var target = proposal.choices ? sourcesField(proposal) : textField(proposal, typed);
       var button = element("button", "button");
       button.type = "button";
       action.appendChild(button);
-      row.appendChild(action);
       button.addEventListener("click", function () {
-        setValue(field, proposal.value);
+        target.use();
         refresh();
       });
-      var entry = {
-        empty: function () { return !field.value.trim(); },
-        use: function () { setValue(field, proposal.value); },
-        refresh: function () {
-          var current = field.value.trim();
-          var inUse = current === proposal.value;
-          button.disabled = inUse;
-          button.textContent = inUse ? "In use" : (current ? "Replace" : "Use");
-          button.title = inUse ? "" : (current
-            ? "Put this in " + proposal.label + " instead of what is there"
-            : "Put this in " + proposal.label);
-          typed.textContent = current && !inUse ? "The field now has: " + current : "";
-        },
+      target.refresh = function () {
+        var inUse = target.inUse();
+        button.disabled = inUse;
+        if (inUse) {
+          button.textContent = "In use";
+          button.title = "";
+          typed.textContent = "";
+        } else {
+          target.describe(button);
+        }
       };
-      rows.push(entry);
-      entry.refresh();
+      rows.push(target);
+      target.refresh();
       return row;
     }
 
@@ -90,17 +140,20 @@
       var table = element("table");
       var body = element("tbody");
       data.proposals.forEach(function (proposal) {
-        if (document.getElementById("id_" + proposal.field)) {
+        // The sources list is renamed "_from" once the admin's two-list chooser starts.
+        var id = "id_" + proposal.field;
+        if (document.getElementById(id) || document.getElementById(id + "_from")) {
           body.appendChild(proposalRow(proposal));
         }
       });
       table.appendChild(body);
       panel.appendChild(table);
+      if (!rows.length) { return; }  // Nothing to use: no "Use all".
       var footer = element("p", "nr-photo-metadata__actions");
       var all = element("button", "button default", "Use all");
       all.type = "button";
       all.addEventListener("click", function () {
-        rows.forEach(function (row) { if (row.empty()) { row.use(); } });
+        rows.forEach(function (row) { if (row.empty() && !row.inUse()) { row.use(); } });
         refresh();
       });
       footer.appendChild(all);
@@ -155,6 +208,7 @@
         });
     });
     form.addEventListener("input", refresh);
+    form.addEventListener("change", refresh);
   }
 
   function startAll() {
