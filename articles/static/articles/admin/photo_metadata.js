@@ -1,6 +1,6 @@
-/* Shows what a chosen photo's own metadata proposes (caption, credit, place, rights) under the
-   file box, each with a button to use it; nothing is put in a field unless the editor presses
-   one. The file is checked and read by the server (articles/admin/photo_metadata.py). */
+/* Shows what a chosen photo's own metadata proposes (caption, credit, place, rights, sources)
+   under the file box, each with a button to use it; nothing is put in a field unless the editor
+   presses one. The file is checked and read by the server (articles/admin/photo_metadata.py). */
 (function () {
   "use strict";
 
