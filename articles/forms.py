@@ -414,6 +414,9 @@ class PhotoUploadField(forms.FileField):
 
 
 class ImageCreditAdminForm(DeskModelForm):
+    """Stores what the editor typed or chose. A photo's own metadata is offered to them before
+    saving (articles/admin/photo_metadata.py) and never applied here."""
+
     class Meta:
         model = ImageCredit
         field_classes = {"image": PhotoUploadField}
@@ -429,22 +432,6 @@ class ImageCreditAdminForm(DeskModelForm):
             "licence_terms",
             "licence_ends_on",
         )
-
-    prefilled: list[str]
-
-    def clean(self):
-        cleaned = super().clean()
-        self.prefilled = []
-        upload = cleaned.get("image")
-        info = getattr(upload, "photo_info", None)
-        if info is None:
-            return cleaned
-        # The file's own metadata fills only what the editor left empty: typed values win.
-        for name, value in info.metadata.as_dict().items():
-            if value and name in self.fields and not (cleaned.get(name) or "").strip():
-                cleaned[name] = value
-                self.prefilled.append(str(self.fields[name].label or name))
-        return cleaned
 
 
 class AuthorAdminForm(DeskModelForm):

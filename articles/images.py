@@ -4,8 +4,9 @@
   The pixel count is read from the header before anything is decoded, so a decompression bomb
   is refused without being loaded; the whole image is then decoded once so a truncated file is
   refused too.
-- ``read_metadata`` reads caption, credit, creator, copyright and place from the file's IPTC
-  (IIM) and EXIF blocks, for the admin to pre-fill what the editor left empty.
+- ``read_metadata`` reads caption, credit, creator, place, rights and the day taken from the
+  file's IPTC (IIM) and EXIF blocks, as text safe to show; the admin offers it to the editor,
+  who chooses what to use (articles/admin/photo_metadata.py).
 - ``build_renditions`` makes several widths in WebP and in a fallback format (JPEG, or PNG for
   images with transparency) once, and the centred 16:9, 4:3 and 1:1 crops that search engines
   ask for, stores them under a name derived from the file's content hash, and returns the index
@@ -16,6 +17,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import logging
@@ -53,6 +55,10 @@ EXIF_IMAGE_DESCRIPTION = 0x010E
 EXIF_ARTIST = 0x013B
 EXIF_COPYRIGHT = 0x8298
 EXIF_ORIENTATION = 0x0112
+EXIF_DATE_TIME_ORIGINAL = 0x9003
+EXIF_IFD = 0x8769
+IPTC_SPECIAL_INSTRUCTIONS = (2, 40)
+IPTC_DATE_CREATED = (2, 55)
 IPTC_BYLINE = (2, 80)
 IPTC_CITY = (2, 90)
 IPTC_COUNTRY = (2, 101)
@@ -60,8 +66,8 @@ IPTC_CREDIT = (2, 110)
 IPTC_SOURCE = (2, 115)
 IPTC_COPYRIGHT = (2, 116)
 IPTC_CAPTION = (2, 120)
-IPTC_CODED_CHARACTER_SET = (1, 90)
-UTF8_ESCAPE = b"\x1b%G"
+# Longer than any field it may go to; the form cuts each value to its field's own limit.
+METADATA_TEXT_LIMIT = 5000
 
 logger = logging.getLogger(__name__)
 
@@ -76,22 +82,21 @@ def max_pixels() -> int:
 
 @dataclass(frozen=True)
 class ImageMetadata:
-    """The credit fields a photo file carries about itself; empty strings where it has none."""
+    """What a photo file says about itself, as plain text; empty where it says nothing.
+
+    Read for the editor to look at and choose from (articles/admin/photo_metadata.py): nothing
+    here is ever stored without the editor's say.
+    """
 
     caption: str = ""
     credit_line: str = ""
     creator: str = ""
-    copyright_notice: str = ""
+    # The agency or owner that supplied the photo (IPTC "Source"), when the file names one.
+    source: str = ""
     place: str = ""
-
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "caption": self.caption,
-            "credit_line": self.credit_line,
-            "creator": self.creator,
-            "copyright_notice": self.copyright_notice,
-            "place": self.place,
-        }
+    copyright_notice: str = ""
+    licence_terms: str = ""
+    taken_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,9 @@ def inspect_upload(upload) -> ImageInfo:
         with warnings.catch_warnings():
             # Pillow warns at its own pixel limit and only refuses at twice that: refuse at once.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # It also warns about a corrupt EXIF block while reading what it can; the photo is
+            # still a photo, and read_metadata takes what is readable.
+            warnings.simplefilter("ignore", UserWarning)
             image = Image.open(upload)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise ValidationError(
@@ -163,7 +171,7 @@ def inspect_upload(upload) -> ImageInfo:
                 },
             )
         metadata = read_metadata(image)
-        orientation = image.getexif().get(EXIF_ORIENTATION, 1)
+        orientation = _readable_exif(image).get(EXIF_ORIENTATION, 1)
         try:
             # Decode every pixel once: a truncated or corrupt file fails here, not on the page.
             image.load()
@@ -184,65 +192,100 @@ def inspect_upload(upload) -> ImageInfo:
     )
 
 
-def _clean_text(value, limit: int = 2000) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        value = value[0] if value else ""
-    if isinstance(value, bytes):
+def decode_text(raw: bytes) -> str:
+    """Metadata bytes as text: UTF-8 (what current software writes, Hangul and Cyrillic
+    included), else the Windows Latin-1 that older agency software wrote, else plain Latin-1
+    (which decodes any byte)."""
+    for encoding in ("utf-8", "cp1252"):
         try:
-            value = value.decode("utf-8")
+            return raw.decode(encoding)
         except UnicodeDecodeError:
-            value = value.decode("latin-1")
-    text = strip_control_characters(str(value)).replace("\r\n", "\n").replace("\r", "\n")
-    return text.strip()[:limit]
+            continue
+    return raw.decode("latin-1")
+
+
+def clean_metadata_text(value, *, multiline: bool = False) -> str:
+    """Untrusted metadata as text fit for a form: decoded, no control characters, trimmed,
+    one line unless ``multiline``, and never longer than ``METADATA_TEXT_LIMIT``."""
+    if isinstance(value, (list, tuple)):
+        # A repeated IPTC dataset (several bylines, say) reads as one line.
+        value = b"; ".join(item for item in value if isinstance(item, bytes) and item.strip())
+    if isinstance(value, str):
+        # Pillow decodes EXIF's ASCII text as Latin-1, whatever bytes the camera wrote; phones
+        # write UTF-8 there. Back to the bytes, then decoded as above.
+        value = value.encode("latin-1", errors="replace")
+    if not isinstance(value, bytes):
+        return ""
+    text = strip_control_characters(decode_text(value))
+    text = "\n".join(line.strip() for line in text.splitlines()).strip()
+    if not multiline:
+        text = " ".join(text.split())
+    return text[:METADATA_TEXT_LIMIT]
+
+
+def _day(text: str, pattern: str) -> dt.date | None:
+    """The date at the start of ``text`` ("20240501", "2024:05:01 09:30:00"), if it is one."""
+    length = {"%Y%m%d": 8, "%Y:%m:%d": 10}[pattern]
+    try:
+        return dt.datetime.strptime(text[:length], pattern).date()
+    except ValueError:
+        return None
 
 
 def _iptc_values(image: Image.Image) -> dict:
     try:
         return IptcImagePlugin.getiptcinfo(image) or {}
-    except (OSError, SyntaxError, ValueError, IndexError, KeyError):
+    except Exception as error:
+        # Pillow's IPTC parser raises many kinds of error on a malformed block; the metadata
+        # is an offer to the editor, so a block that cannot be read is one that says nothing.
+        logger.info("Unreadable IPTC block: %r", error)
         return {}
 
 
+def _readable_exif(image: Image.Image) -> dict:
+    """The EXIF tags of the image and of its EXIF sub-directory, as far as they can be read."""
+    with warnings.catch_warnings():
+        # Pillow warns about corrupt EXIF and reads what it can: that is what we want.
+        warnings.simplefilter("ignore")
+        try:
+            exif = image.getexif()
+            return {**exif, **exif.get_ifd(EXIF_IFD)}
+        except Exception as error:
+            logger.info("Unreadable EXIF block: %r", error)
+            return {}
+
+
 def read_metadata(image: Image.Image) -> ImageMetadata:
-    """Caption, credit line, creator, copyright and place from IPTC, else from EXIF.
+    """Caption, credit, creator, place, rights and the day it was taken, from the file's IPTC,
+    else from its EXIF.
 
     IPTC is what agencies fill in (and what Photo Mechanic and Lightroom write); EXIF carries
-    the camera owner's description, artist and copyright.
+    the camera owner's description, artist and copyright. Malformed blocks give empty values,
+    never an error.
     """
     iptc = _iptc_values(image)
-    try:
-        exif = image.getexif()
-    except (OSError, SyntaxError, ValueError):
-        exif = {}
+    exif = _readable_exif(image)
 
-    def iptc_text(key, limit):
-        value = iptc.get(key)
-        if isinstance(value, list):
-            value = b"; ".join(v for v in value if v)
-        return _clean_text(value, limit)
+    def iptc_text(key, multiline=False):
+        return clean_metadata_text(iptc.get(key), multiline=multiline)
 
-    city = iptc_text(IPTC_CITY, 60)
-    country = iptc_text(IPTC_COUNTRY, 55)
-    place = f"{city} ({country})" if city and country else city or country
-    return ImageMetadata(
-        caption=iptc_text(IPTC_CAPTION, 2000) or _clean_text(exif.get(EXIF_IMAGE_DESCRIPTION)),
-        credit_line=(iptc_text(IPTC_CREDIT, 200) or iptc_text(IPTC_SOURCE, 200)),
-        creator=iptc_text(IPTC_BYLINE, 200) or _clean_text(exif.get(EXIF_ARTIST), 200),
-        copyright_notice=(
-            iptc_text(IPTC_COPYRIGHT, 300) or _clean_text(exif.get(EXIF_COPYRIGHT), 300)
-        ),
-        place=place[:120],
+    def exif_text(tag, multiline=False):
+        return clean_metadata_text(exif.get(tag), multiline=multiline)
+
+    city, country = iptc_text(IPTC_CITY), iptc_text(IPTC_COUNTRY)
+    taken_on = _day(iptc_text(IPTC_DATE_CREATED), "%Y%m%d") or _day(
+        exif_text(EXIF_DATE_TIME_ORIGINAL), "%Y:%m:%d"
     )
-
-
-def metadata_from_file(file) -> ImageMetadata:
-    file.seek(0)
-    with Image.open(file) as image:
-        metadata = read_metadata(image)
-    file.seek(0)
-    return metadata
+    return ImageMetadata(
+        caption=iptc_text(IPTC_CAPTION, True) or exif_text(EXIF_IMAGE_DESCRIPTION, True),
+        credit_line=iptc_text(IPTC_CREDIT) or iptc_text(IPTC_SOURCE),
+        creator=iptc_text(IPTC_BYLINE) or exif_text(EXIF_ARTIST),
+        source=iptc_text(IPTC_SOURCE),
+        place=f"{city} ({country})" if city and country else city or country,
+        copyright_notice=iptc_text(IPTC_COPYRIGHT) or exif_text(EXIF_COPYRIGHT),
+        licence_terms=iptc_text(IPTC_SPECIAL_INSTRUCTIONS, True),
+        taken_on=taken_on,
+    )
 
 
 # Renditions ---------------------------------------------------------------------------------

@@ -173,8 +173,8 @@ class ImageCredit(RenderedPhoto, models.Model):
     image = models.ImageField(
         upload_to="images/%Y/%m/",
         blank=True,
-        help_text="A JPEG, PNG or WebP photo. Caption, credit, creator and copyright are read "
-        "from the file's IPTC/EXIF metadata when you leave them empty.",
+        help_text="A JPEG, PNG or WebP photo. The caption, credit and rights written in the "
+        "file (IPTC/EXIF) are shown below it for you to use or ignore; none is used unasked.",
     )
     # Measured by articles/images.py as the photo is shown (EXIF orientation applied), so the
     # page can reserve the right box before the image loads.

@@ -1,6 +1,8 @@
 """End to end in a real browser: an editor logs in, uploads a photo, writes an article with a
 byline, a credit and a related story, publishes it, and reads it on the public page; an editor
-arranges the home page's front, renames a story, and gets back what a closed form had kept.
+arranges the home page's front, renames a story, and gets back what a closed form had kept; an
+editor adding a lead photo from the article form sees what the file's metadata proposes and
+chooses what to use.
 
 Runs Debian's Chromium through Playwright for Python (``.ci/run`` installs it); skipped, saying
 why, only where no Chromium is installed.
@@ -14,7 +16,7 @@ import shutil
 import pytest
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, ImageCredit, ImageSource
 from tests.staff import PASSWORD, staff_user
 from tests.test_images import jpeg_bytes, with_iptc
 
@@ -98,8 +100,9 @@ def test_editor_creates_and_publishes_an_article(
     page.goto(f"{live_server.url}/admin/articles/imagecredit/add/")
     page.set_input_files("#id_image", str(photo))
     page.fill("#id_alt_text", "Fishing boats moored in a calm harbour")
+    page.get_by_role("button", name="Use all").click()
     page.click("input[name=_save]")
-    page.get_by_text("Filled in from the photo's own metadata").wait_for()
+    page.get_by_text("was added successfully").wait_for()
 
     # The article.
     page.goto(f"{live_server.url}/admin/articles/article/add/")
@@ -357,3 +360,67 @@ def test_article_list_fits_1280_pixels(live_server, browser_page, make_article, 
     for column in ("published_at", "view_count"):
         box = page.locator(f"#result_list th.column-{column}").bounding_box()
         assert box["x"] + box["width"] <= 1280, column
+
+
+@pytest.mark.django_db(transaction=True)
+def test_editor_sees_a_photos_metadata_and_chooses_what_to_use(
+    live_server, browser_page, media_root, tmp_path
+):
+    """From the article form's "+" next to the lead photo, the pop-up shows the file's caption
+    and credit before anything is used; the editor uses the caption, keeps the credit they
+    typed, fills the rest with "Use all" (the agency named in the file chosen as a source), and
+    the saved photo becomes the article's lead."""
+    staff_user("Editor", username="erin")
+    yonhap = ImageSource.objects.create(name="Yonhap")
+    ImageSource.objects.create(name="Reuters")
+    photo = tmp_path / "rally.jpg"
+    photo.write_bytes(
+        with_iptc(
+            jpeg_bytes((1200, 800)),
+            {
+                (2, 120): "서울 광화문 광장의 집회",
+                (2, 110): "Yonhap",
+                (2, 80): "Анна Иванова",
+                (2, 90): "Seoul",
+                (2, 101): "South Korea",
+            },
+        )
+    )
+    page = browser_page
+    log_in(page, live_server, "erin")
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    with page.expect_popup() as opened:
+        page.click("#add_id_lead_image")
+    popup = opened.value
+    popup.fill("#id_credit_line", "Our own photographer")
+    popup.set_input_files("#id_image", str(photo))
+
+    proposals = popup.locator(".nr-photo-metadata")
+    caption_row = proposals.locator("tr[data-field=caption]")
+    credit_row = proposals.locator("tr[data-field=credit_line]")
+    proposed = ".nr-photo-metadata__value"
+    assert caption_row.locator(proposed).inner_text() == "서울 광화문 광장의 집회"
+    assert credit_row.locator(proposed).inner_text() == "Yonhap"
+    # Shown, not used: the fields are as the editor left them.
+    assert popup.input_value("#id_caption") == ""
+    assert popup.input_value("#id_credit_line") == "Our own photographer"
+    assert credit_row.get_by_role("button").inner_text() == "Replace"
+
+    caption_row.get_by_role("button", name="Use").click()
+    assert popup.input_value("#id_caption") == "서울 광화문 광장의 집회"
+    assert caption_row.get_by_role("button").is_disabled()
+    proposals.get_by_role("button", name="Use all").click()
+    assert popup.input_value("#id_creator") == "Анна Иванова"
+    assert popup.input_value("#id_place") == "Seoul (South Korea)"
+    assert popup.input_value("#id_credit_line") == "Our own photographer"
+    assert popup.locator("#id_sources_to option").all_inner_texts() == ["Yonhap"]
+    popup.fill("#id_alt_text", "A crowd fills the square.")
+    with popup.expect_event("close"):
+        popup.click("input[name=_save]")
+
+    credit = ImageCredit.objects.get()
+    assert credit.caption == "서울 광화문 광장의 집회"
+    assert (credit.credit_line, credit.creator) == ("Our own photographer", "Анна Иванова")
+    assert credit.place == "Seoul (South Korea)"
+    assert list(credit.sources.all()) == [yonhap]
+    assert page.input_value("#id_lead_image") == str(credit.pk)

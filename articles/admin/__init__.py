@@ -10,6 +10,7 @@
 - share_preview.py  the form's search-result and shared-card preview
 - filters.py      the list filters
 - photos.py       image credits and image sources; authors.py, sections.py, corrections.py
+- photo_metadata.py  what a chosen photo's IPTC/EXIF proposes, shown before any is used
 - display.py      thumbnails and counted lists several admins show
 
 Fronts, redirects and the desk's notes keep their admins in their own packages

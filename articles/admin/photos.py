@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from articles import workflow
 from articles.admin.display import thumbnail_html, with_count
 from articles.admin.filters import LicenceFilter
+from articles.admin.photo_metadata import PhotoMetadataView, PhotoMetadataWidget
 from articles.admin.photo_picker import PhotoPickerView
 from articles.admin.uploads import RemoveFilesIfSaveFailsMixin
 from articles.forms import DeskModelForm, ImageCreditAdminForm
@@ -60,10 +61,21 @@ class ImageCreditAdmin(RemoveFilesIfSaveFailsMixin, admin.ModelAdmin):
 
     def get_urls(self):
         picker = PhotoPickerView.as_view(admin_site=self.admin_site)
+        metadata = PhotoMetadataView.as_view(model_admin=self)
         return [
             path("picker/", self.admin_site.admin_view(picker), name="articles_imagecredit_picker"),
+            path(
+                "metadata/",
+                self.admin_site.admin_view(metadata),
+                name="articles_imagecredit_metadata",
+            ),
             *super().get_urls(),
         ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "image":
+            kwargs["widget"] = PhotoMetadataWidget
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and workflow.can_edit_photo(
@@ -107,13 +119,3 @@ class ImageCreditAdmin(RemoveFilesIfSaveFailsMixin, admin.ModelAdmin):
             return "—"
         url = reverse("admin:articles_article_changelist") + f"?lead_image__id__exact={credit.pk}"
         return format_html('<a href="{}">{} article{}</a>', url, count, "s" if count > 1 else "")
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if getattr(form, "prefilled", None):
-            messages.info(
-                request,
-                "Filled in from the photo's own metadata: "
-                + ", ".join(form.prefilled)
-                + ". Check them before publishing.",
-            )
