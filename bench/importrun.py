@@ -4,7 +4,8 @@
 
 Prints one JSON object: pages imported per second by ``import_articles``, and the time
 ``loaddata`` takes for the seed fixture and for a fixture of everything just imported. Only
-the commands are timed, not Django's start-up or migrations. The database must be empty.
+the commands are timed, not Django's start-up, migrations or the first connection to the
+cache. The database must be empty.
 """
 
 from __future__ import annotations
