@@ -60,7 +60,7 @@ def _fixture_loaded() -> None:
 
 def article_tokens(article: Article, *, with_relations: bool = True) -> set[str]:
     """The article and every list it is on: home, its section, its tags and its authors."""
-    tokens = {article_token(article.pk), LATEST}
+    slug = None
     if article.section_id:
         section = Article.section.field.get_cached_value(article, None)
         slug = (
@@ -70,10 +70,17 @@ def article_tokens(article: Article, *, with_relations: bool = True) -> set[str]
             .values_list("slug", flat=True)
             .first()
         )
-        if slug:
-            tokens.add(SECTION_LIST.format(slug=slug))
+    tokens = _own_tokens(article.pk, slug)
     if with_relations and article.pk:
         tokens |= _list_tokens_of_relations([article.pk])
+    return tokens
+
+
+def _own_tokens(pk, section_slug: str | None) -> set[str]:
+    """The article's page, the latest stories and its section's list."""
+    tokens = {article_token(pk), LATEST}
+    if section_slug:
+        tokens.add(SECTION_LIST.format(slug=section_slug))
     return tokens
 
 
@@ -91,12 +98,13 @@ def _list_tokens_of_relations(article_pks) -> set[str]:
 
 def articles_changed(pks: Iterable[int]) -> None:
     """For writes that bypass model signals (bulk_create, queryset.update) on these articles."""
-    articles = list(Article.objects.filter(pk__in=set(pks)).select_related("section"))
+    # Ids and section slugs only: the tokens need no more, and an import passes whole batches.
+    rows = list(Article.objects.filter(pk__in=set(pks)).values_list("pk", "section__slug"))
     tokens: set[str] = set()
-    for article in articles:
-        tokens |= article_tokens(article, with_relations=False)
-    if articles:
-        tokens |= _list_tokens_of_relations([article.pk for article in articles])
+    for pk, section_slug in rows:
+        tokens |= _own_tokens(pk, section_slug)
+    if rows:
+        tokens |= _list_tokens_of_relations([pk for pk, _ in rows])
     invalidate(tokens, schedule_changed=True)
 
 

@@ -52,6 +52,7 @@ BYLINE = re.compile(r"^(?P<names>\S.*?)\s+Views\b\s*(?P<views>[\d,]*)\s*$")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 WIDGET = re.compile(r"^(?:Comments\s*\d*|\d+|Share it on\.*|Views)$", re.IGNORECASE)
 RAIL_HEADER = re.compile(r"^(?:\[(?P<label>[^\]]+)\]\s*)?(?P<name>\S.*)$")
+BULLETS = "•·*"
 BULLET = re.compile(r"^\s*[•·*]\s*(?P<text>.*)$")
 # What a credit may start with, and whom it names: "Photo by Kim Min-jun", "Courtesy of JYP".
 CREDIT_PREFIX = re.compile(
@@ -292,8 +293,9 @@ def _blocks(lines: list[str], start: int) -> list[list[str]]:
     blocks: list[list[str]] = []
     current: list[str] = []
     for line in lines[start:]:
-        if line.strip():
-            current.append(line.strip())
+        line = line.strip()
+        if line:
+            current.append(line)
         elif current:
             blocks.append(current)
             current = []
@@ -425,7 +427,9 @@ def _parse_rails(blocks: list[list[str]]) -> tuple[str, tuple[ParsedRail, ...]]:
     pending_rank = False
     for block in blocks:
         for line in block:
-            bullet = BULLET.match(line)
+            # Block lines are stripped: a bullet is its first character (a cheap test first,
+            # since most lines of a page are rail lines).
+            bullet = BULLET.match(line) if line[0] in BULLETS else None
             if bullet:
                 if current is None:
                     continue
@@ -465,5 +469,6 @@ def _is_section_label(line: str, block: list[str]) -> bool:
 
 def _add_item(items: dict[str, ParsedRailItem], headline: str) -> str:
     """Add a rail headline once (a dict keeps the page's order); return the key it is under."""
-    items.setdefault(headline, ParsedRailItem(headline))
+    if headline not in items:
+        items[headline] = ParsedRailItem(headline)
     return headline

@@ -8,7 +8,9 @@ transaction that is rolled back at the end, so it reports exactly what a real ru
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,7 +22,7 @@ from django.db import transaction
 from articles.importers.files import FileRefused, read_text_file, shown
 from articles.importers.parser import PageError, parse_article_page
 from articles.importers.sidecar import Editorial, read_sidecar
-from articles.importers.writer import Page, PageResult, write_pages
+from articles.importers.writer import BATCH_SIZE, Page, PageResult, write_pages
 
 logger = logging.getLogger(__name__)
 
@@ -55,20 +57,13 @@ def _import(paths: Iterable[Path], defaults: Editorial) -> Iterator[Outcome]:
     headline_files: dict[str, str] = {}
 
     def pages() -> Iterator[Page]:
-        for path in paths:
-            name = shown(path)
-            try:
-                page = _read(path, name, defaults)
-            except (PageError, FileRefused) as error:
-                refused.append(Outcome(name, error=str(error)))
-                continue
-            except Exception as error:  # a page no rule foresaw must not stop the run
-                logger.exception("Importing %s failed", name)
-                refused.append(Outcome(name, error=f"could not be imported ({error!r})"))
+        for page in _read_ahead(paths, lambda path: _read_or_refuse(path, defaults)):
+            if isinstance(page, Outcome):
+                refused.append(page)
                 continue
             if not page.source_url:
-                first = headline_files.setdefault(page.parsed.headline, name)
-                if first != name:
+                first = headline_files.setdefault(page.parsed.headline, page.name)
+                if first != page.name:
                     page = _with_warning(
                         page,
                         f"same headline as {first} and no source URL: it updates that "
@@ -83,6 +78,32 @@ def _import(paths: Iterable[Path], defaults: Editorial) -> Iterator[Outcome]:
         else:
             yield Outcome(page.name, result=result, warnings=result.warnings)
     yield from _drain(refused)
+
+
+def _read_ahead(paths: Iterable[Path], read: Callable, depth: int = BATCH_SIZE) -> Iterator:
+    """``read(path)`` for each path, in order, done by a second thread up to ``depth`` files
+    ahead: files are read and parsed while the database works on the batch before (the
+    thread runs while this one waits for the database), and memory stays bounded."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read") as reader:
+        ahead: deque = deque()
+        for path in paths:
+            ahead.append(reader.submit(read, path))
+            if len(ahead) >= depth:
+                yield ahead.popleft().result()
+        while ahead:
+            yield ahead.popleft().result()
+
+
+def _read_or_refuse(path: Path, defaults: Editorial) -> Page | Outcome:
+    """The page in ``path``, or the Outcome that says why it cannot be imported."""
+    name = shown(path)
+    try:
+        return _read(path, name, defaults)
+    except (PageError, FileRefused) as error:
+        return Outcome(name, error=str(error))
+    except Exception as error:  # a page no rule foresaw must not stop the run
+        logger.exception("Importing %s failed", name)
+        return Outcome(name, error=f"could not be imported ({error!r})")
 
 
 def _read(path: Path, name: str, defaults: Editorial) -> Page:

@@ -20,14 +20,13 @@ import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Upper
+from django.db.models import F
 from django.dispatch import Signal
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
 from articles.caching import articles_changed
-from articles.importers.parser import PHOTOGRAPHER, ParsedPage
+from articles.importers.parser import PHOTOGRAPHER, ParsedPage, ParsedRailItem
 from articles.importers.sidecar import Editorial
 from articles.models import (
     Article,
@@ -41,7 +40,7 @@ from articles.models import (
 from articles.sanitize import paragraphs_to_html, sanitize_body
 from articles.text import make_slug
 
-BATCH_SIZE = 200
+BATCH_SIZE = 500
 # Sent in each batch's transaction once its articles are written, since bulk writes send no
 # model signals: ``articles`` (saved), ``before`` ({pk: (status, published_at)} as stored before
 # the write, for the articles that already existed).
@@ -51,6 +50,7 @@ RAIL_MAX, HEADLINE_MAX, LABEL_MAX = (
     RelatedStory._meta.get_field(name).max_length for name in ("rail", "headline", "section_label")
 )
 CURATED_RAIL = "Related Stories"
+RAIL_COLUMNS = ("article_id", "rail", "position", "target_id", "headline", "section_label")
 ARTICLE_FIELDS = [
     "headline",
     "body",
@@ -145,7 +145,7 @@ class _Entry:
     author_names: list[str] = field(default_factory=list)
     credit: ImageCredit | None = None
     credit_sources: list[tuple[str, str]] | None = None  # None: keep the credit as it is
-    rails: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
+    rail_names: list[str] = field(default_factory=list)
     stories: list[tuple[str, int, str, str]] = field(default_factory=list)  # rail, position,
     # headline, label: plain rows, because a page has twenty and model objects cost the most
     linked: int = 0
@@ -300,16 +300,10 @@ class _Batch:
         _validate(article, ["headline", "body", "source_url", "dek", "status", "published_at"])
         article.clean()
         for tag in editorial.tags or ():
-            _validate(Tag(name=tag), ["name"], required=["name"])
+            _check_text(Tag, "name", tag, required=True)
         entry.author_names = list(parsed.byline)
         self._credit(entry)
-        entry.rails = _page_rails(parsed, curated=editorial.related)
-        entry.stories = [
-            (rail, position, headline, label)
-            for position, (rail, headline, label) in enumerate(
-                (rail, headline, label) for rail, items in entry.rails for headline, label in items
-            )
-        ]
+        entry.rail_names, entry.stories = _page_rails(parsed, curated=editorial.related)
         for rail, _, headline, label in entry.stories:
             if (
                 not headline
@@ -317,8 +311,9 @@ class _Batch:
                 or len(headline) > HEADLINE_MAX
                 or len(label) > LABEL_MAX
             ):
-                story = RelatedStory(rail=rail, headline=headline, section_label=label)
-                _validate(story, ["rail", "headline", "section_label"], required=["headline"])
+                _check_text(RelatedStory, "rail", rail)
+                _check_text(RelatedStory, "headline", headline, required=True)
+                _check_text(RelatedStory, "section_label", label)
         return entry
 
     def _credit(self, entry: _Entry) -> None:
@@ -337,7 +332,7 @@ class _Batch:
             image_credit.creator = ", ".join(credit.photographers)
         _validate(image_credit, ["caption", "place", "credit_line", "creator"])
         for source in credit.sources:
-            _validate(ImageSource(name=source.name, kind=source.kind), ["name"])
+            _check_text(ImageSource, "name", source.name)
         entry.credit = image_credit
         entry.credit_sources = [(source.name, source.kind) for source in credit.sources]
 
@@ -410,10 +405,14 @@ class _Batch:
                 existing, ["caption", "place", "credit_line", "creator"]
             )
             through.objects.filter(imagecredit__in=existing).delete()
-        through.objects.bulk_create(
-            through(imagecredit_id=entry.credit.pk, imagesource_id=sources[name].pk)
-            for entry in from_pages
-            for name in dict.fromkeys(name for name, _ in entry.credit_sources)
+        _insert_rows(
+            through,
+            ("imagecredit_id", "imagesource_id"),
+            [
+                (entry.credit.pk, sources[name].pk)
+                for entry in from_pages
+                for name in dict.fromkeys(name for name, _ in entry.credit_sources)
+            ],
         )
         for entry in entries:
             entry.article.lead_image = entry.credit
@@ -449,12 +448,16 @@ class _Batch:
 
     def _write_bylines(self, entries: list[_Entry]) -> None:
         Byline.objects.filter(article__in=[e.article.pk for e in entries if not e.created]).delete()
-        Byline.objects.bulk_create(
-            Byline(article=entry.article, author=author, position=position)
-            for entry in entries
-            for position, author in enumerate(
-                dict.fromkeys(self.authors[name] for name in entry.author_names)
-            )
+        _insert_rows(
+            Byline,
+            ("article_id", "author_id", "position"),
+            [
+                (entry.article.pk, author.pk, position)
+                for entry in entries
+                for position, author in enumerate(
+                    dict.fromkeys(self.authors[name] for name in entry.author_names)
+                )
+            ],
         )
 
     def _write_tags(self, entries: list[_Entry]) -> None:
@@ -493,9 +496,9 @@ class _Batch:
         """Replace the rails the pages carry (an editor's other rails stay) and link headlines
         to articles both ways. Return the other articles whose rails now link here."""
         for entry in entries:
-            if not entry.created and entry.rails:
+            if not entry.created and entry.rail_names:
                 RelatedStory.objects.filter(
-                    article=entry.article, rail__in=[name for name, _ in entry.rails]
+                    article=entry.article, rail__in=entry.rail_names
                 ).delete()
         named = newest_articles_named({story[2] for e in entries for story in e.stories})
         rows = []
@@ -507,18 +510,11 @@ class _Batch:
                     target = None
                 entry.linked += target is not None
                 rows.append((pk, rail, position, target, headline, label))
-        _insert_rail_entries(rows)
+        _insert_rows(RelatedStory, RAIL_COLUMNS, rows)
 
         # Entries written before this batch that name one of its articles now link to it.
         by_pk = {entry.article.pk: entry for entry in entries}
-        citing = list(
-            RelatedStory.objects.annotate(headline_upper=Upper("headline"))
-            .filter(
-                target__isnull=True,
-                headline_upper__in=[Upper(Value(e.article.headline)) for e in entries],
-            )
-            .values_list("pk", "article_id", "headline")
-        )
+        citing = _unlinked_entries_named({entry.article.headline for entry in entries})
         newest = newest_articles_named({headline for _, _, headline in citing})
         links, citing_articles = [], set()
         for pk, article_id, headline in citing:
@@ -549,55 +545,85 @@ def newest_articles_named(headlines: set[str]) -> dict[str, int]:
         f"FROM ({{values}}) AS named JOIN {table} ON UPPER({headline}) = UPPER(named.column1) "
         f"ORDER BY 3 DESC, 4 ASC, 2 ASC",
         [(headline,) for headline in sorted(headlines)],
+        types=("text",),
     )
     return {named: article for named, article, *_ in rows}
 
 
+def _unlinked_entries_named(headlines: set[str]) -> list[tuple[int, int, str]]:
+    """(pk, article, headline) of the rail entries with no link whose headline is one of
+    ``headlines``, ignoring case, as the partial index on UPPER(headline) serves them."""
+    quote = transaction.get_connection().ops.quote_name
+    table = quote(RelatedStory._meta.db_table)
+    headline = f"{table}.{quote('headline')}"
+    return _with_values(
+        f"SELECT {table}.{quote('id')}, {table}.{quote('article_id')}, {headline} "
+        f"FROM ({{values}}) AS named JOIN {table} ON UPPER({headline}) = UPPER(named.column1) "
+        f"WHERE {table}.{quote('target_id')} IS NULL",
+        [(headline,) for headline in sorted(headlines)],
+        types=("text",),
+    )
+
+
 def _set_targets(pairs: list[tuple[int, int]]) -> None:
-    """``UPDATE ... FROM (VALUES ...)``: Django's bulk_update writes a CASE with a branch per
+    """``UPDATE ... FROM`` a table of pairs: Django's bulk_update writes a CASE with a branch per
     row, which takes seconds for a batch's few thousand rail links."""
     connection = transaction.get_connection()
     quote = connection.ops.quote_name
     table = quote(RelatedStory._meta.db_table)
     pk, target = quote(RelatedStory._meta.pk.column), quote("target_id")
-    cast = "::bigint" if connection.vendor == "postgresql" else ""
     _with_values(
-        f"UPDATE {table} SET {target} = linked.column2{cast} "
-        f"FROM ({{values}}) AS linked WHERE {table}.{pk} = linked.column1{cast}",
+        f"UPDATE {table} SET {target} = linked.column2 "
+        f"FROM ({{values}}) AS linked WHERE {table}.{pk} = linked.column1",
         pairs,
+        types=("bigint", "bigint"),
     )
 
 
-def _insert_rail_entries(rows: list[tuple]) -> None:
-    """Insert (article, rail, position, target, headline, label) rows, already validated: a
-    batch holds thousands, and building a model object for each took longer than everything
-    else the import does. PostgreSQL takes them by COPY, the fastest way in."""
+def _insert_rows(model: type[models.Model], columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert plain rows of ``columns``, already validated: a batch holds thousands of rail
+    entries, and building a model object for each took longer than everything else the
+    import does. PostgreSQL takes them by COPY, the fastest way in."""
+    if not rows:
+        return
     connection = transaction.get_connection()
     quote = connection.ops.quote_name
-    table = quote(RelatedStory._meta.db_table)
-    columns = ", ".join(
-        quote(name)
-        for name in ("article_id", "rail", "position", "target_id", "headline", "section_label")
-    )
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(column) for column in columns)
     if connection.vendor != "postgresql":
-        _with_values(f"INSERT INTO {table} ({columns}) {{values}}", rows)
+        _with_values(f"INSERT INTO {table} ({names}) {{values}}", rows, types=())
         return
     with (
         connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
     ):
         for row in rows:
             copy.write_row(row)
 
 
-def _with_values(sql: str, rows: list[tuple], chunk: int = 2000) -> list[tuple]:
-    """Run ``sql`` once per ``chunk`` of ``rows``, given as ``VALUES (...), (...)`` in place of
-    ``{values}`` (PostgreSQL and SQLite both name its columns column1, column2...); return
-    what the statements return."""
+def _with_values(
+    sql: str, rows: list[tuple], *, types: tuple[str, ...], chunk: int = 2000
+) -> list[tuple]:
+    """Run ``sql`` with ``rows`` as a table of columns column1, column2... in place of
+    ``{values}``; return what the statements return.
+
+    PostgreSQL gets each column as one array (``unnest``, of the given ``types``): a statement
+    of a few parameters, where thousands of ``VALUES`` placeholders cost more to build and parse
+    than the query takes. SQLite gets ``VALUES (...), (...)`` in chunks of ``chunk`` rows.
+    """
     found: list[tuple] = []
     if not rows:
         return found
-    with transaction.get_connection().cursor() as cursor:
+    connection = transaction.get_connection()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            names = ", ".join(f"column{n}" for n in range(1, len(types) + 1))
+            arrays = ", ".join(f"%s::{type_}[]" for type_ in types)
+            cursor.execute(
+                sql.format(values=f"SELECT * FROM unnest({arrays}) AS rows ({names})"),
+                [list(column) for column in zip(*rows, strict=True)],
+            )
+            return cursor.fetchall() if cursor.description else found
         for start in range(0, len(rows), chunk):
             part = rows[start : start + chunk]
             placeholders = ", ".join(["(" + ", ".join(["%s"] * len(part[0])) + ")"] * len(part))
@@ -610,13 +636,18 @@ def _with_values(sql: str, rows: list[tuple], chunk: int = 2000) -> list[tuple]:
     return found
 
 
-def _page_rails(parsed: ParsedPage, *, curated: tuple[str, ...]):
-    """The rails an import writes: the desk's curated headlines first, then the page's rails."""
-    rails = [(CURATED_RAIL, [(headline, "") for headline in curated])] if curated else []
-    return rails + [
-        (rail.name, [(item.headline, item.section_label) for item in rail.items])
-        for rail in parsed.rails
-    ]
+def _page_rails(
+    parsed: ParsedPage, *, curated: tuple[str, ...]
+) -> tuple[list[str], list[tuple[str, int, str, str]]]:
+    """The rails an import writes, the desk's curated headlines first, then the page's: their
+    names, and their (rail, position, headline, label) rows."""
+    rails = [(CURATED_RAIL, [ParsedRailItem(headline) for headline in curated])] if curated else []
+    rails += [(rail.name, rail.items) for rail in parsed.rails]
+    stories = []
+    for name, items in rails:
+        for item in items:
+            stories.append((name, len(stories), item.headline, item.section_label))
+    return [name for name, _ in rails], stories
 
 
 def _section_name(page: Page) -> str:
@@ -630,20 +661,25 @@ def _validate(instance: models.Model, fields: list[str], *, required: list[str] 
     quick = True
     for name in fields:
         model_field = instance._meta.get_field(name)
-        value = getattr(instance, model_field.attname)
-        limit = model_field.max_length
-        if isinstance(value, str) and limit and len(value) > limit:
-            raise ValidationError(
-                {name: f"{len(value):,} characters; at most {limit:,} ({value[:40]}…)"}
-            )
-        if name in required and not value:
-            raise ValidationError({name: "This field cannot be blank."})
+        _check_text(type(instance), name, getattr(instance, model_field.attname), name in required)
         # Plain text fields need no more than the length check; URLs, emails, slugs, dates and
         # choices get Django's own validation.
         quick = quick and type(model_field) in PLAIN_TEXT and not model_field.choices
     if not quick:
         others = [f.name for f in instance._meta.fields if f.name not in fields]
         instance.clean_fields(exclude=others)
+
+
+def _check_text(model: type[models.Model], name: str, value, required: bool = False) -> None:
+    """A value against its field's length limit (and, if ``required``, not blank): for plain
+    values that need no model object to be checked."""
+    limit = model._meta.get_field(name).max_length
+    if isinstance(value, str) and limit and len(value) > limit:
+        raise ValidationError(
+            {name: f"{len(value):,} characters; at most {limit:,} ({value[:40]}…)"}
+        )
+    if required and not value:
+        raise ValidationError({name: "This field cannot be blank."})
 
 
 def _refusal(instance: models.Model, fields: list[str]) -> ValidationError | None:
