@@ -138,3 +138,21 @@ def test_a_fragment_expires_when_it_changes_by_itself(time_machine):
     assert shared_fragment("clock", [], lambda: "again", until=lambda: later) == "before"
     time_machine.move_to(later, tick=False)
     assert shared_fragment("clock", [], lambda: "after", until=lambda: None) == "after"
+
+
+@committing
+def test_banners_read_before_the_commit_are_forgotten_at_it(client, make_article):
+    """A page rendered between a banner's save and its commit put the old rows back in the
+    cache; the commit clears them, so the next page prints the banner."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from articles.fronts.banner import BANNERS_KEY
+
+    url = make_article().get_absolute_url()
+    html_of(client, url)
+    with transaction.atomic():
+        BreakingNews.objects.create(text="Bridge closed", starts_at=timezone.now())
+        # What another connection, not seeing the new row yet, would have stored meanwhile.
+        cache.set(BANNERS_KEY, {"banners": [], "read_at": timezone.now()})
+    assert "Bridge closed" in html_of(client, url)
