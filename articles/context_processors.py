@@ -1,12 +1,6 @@
 from django.conf import settings
-from django.utils.functional import SimpleLazyObject
-
-from articles.caching import navigation_sections
 
 
-def site_navigation(request):
-    """The sections for the site header, read only by pages that print the header."""
-    return {
-        "nav_sections": SimpleLazyObject(navigation_sections),
-        "site_name": settings.NEWSROOM_SITE_NAME,
-    }
+def site_name(request):
+    """The site's name, for every page's title and header."""
+    return {"site_name": settings.NEWSROOM_SITE_NAME}

@@ -3,9 +3,16 @@
     python -m bench.cpu --database-url URL /path/ /other/path/ ...   # prints JSON
 
 The pages of the load runs, through the test client with production settings (``DEBUG=0``),
-with the cache off and on (a hit, for the pages the page cache keeps), timed with
-``time.process_time()``: the site's own work, without the network, the load generator or the
-database server's CPU. ``bench.run`` calls it in a process of its own.
+timed with ``time.process_time()``: the site's own work, without the network, the load
+generator or the database server's CPU. ``bench.run`` calls it in a process of its own.
+
+Each page is measured three ways:
+
+- ``cache_off_ms``: the page cache off (``PAGE_CACHE_SECONDS=0``), the cache itself on. What a
+  crawler's visit to a page nobody asked for lately meets: every page rendered, the fragments
+  shared by many pages (navigation, breaking news) read from the cache.
+- ``no_cache_ms``: no cache at all (a dummy cache): every fragment read from the database.
+- ``cache_on_ms``: the page cache on, a hit for the pages it keeps.
 """
 
 from __future__ import annotations
@@ -42,11 +49,13 @@ def cpu_per_page(paths: list[str], requests: int) -> dict[str, dict[str, float]]
 
     profile = {}
     for path in paths:
-        with override_settings(CACHES=dummy):
+        with override_settings(CACHES=local, PAGE_CACHE_SECONDS=0):
             cold = measure(path)
+        with override_settings(CACHES=dummy):
+            bare = measure(path)
         with override_settings(CACHES=local):
             warm = measure(path)
-        profile[path] = {"cache_off_ms": cold, "cache_on_ms": warm}
+        profile[path] = {"cache_off_ms": cold, "no_cache_ms": bare, "cache_on_ms": warm}
     return profile
 
 

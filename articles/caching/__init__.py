@@ -22,6 +22,12 @@ How it works
 
 The public API is what this module exports; nothing outside builds cache keys.
 
+Fragments
+---------
+Pieces many pages print (the header's sections, the breaking-news banner) are rendered once
+and kept under the same tokens (``shared_fragment``, ``fragments.py``): a page rendered on a
+miss reads them in one round trip instead of queries and template work.
+
 Opting a page in
 ----------------
 Add its URL name to ``CACHED_PAGES`` with the lists it shows, e.g.
@@ -34,6 +40,7 @@ model shown on pages is wired with ``track(Model, tokens)``. Writes that bypass 
 """
 
 from articles.caching.dependencies import depends_on
+from articles.caching.fragments import shared_fragment
 from articles.caching.middleware import PageCacheMiddleware
 from articles.caching.policy import (
     AUTHOR_LIST,
@@ -71,6 +78,7 @@ __all__ = [
     "navigation_sections",
     "page_cache_enabled",
     "replay_pending",
+    "shared_fragment",
     "tag_token",
     "track",
 ]

@@ -15,6 +15,7 @@ import datetime as dt
 import threading
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -71,6 +72,13 @@ def _front_saved(sender, instance, **kwargs):
 
 
 def _banner_saved(sender, instance, **kwargs):
+    _forget_banners()
+    # Again once the write commits: a page rendered meanwhile read the rows as they were and
+    # put them back in the cache.
+    transaction.on_commit(_forget_banners)
+
+
+def _forget_banners():
     from articles.fronts.banner import forget_banners
 
     forget_banners()
