@@ -230,6 +230,19 @@ class ImageCredit(RenderedPhoto, models.Model):
         return timezone.make_aware(dt.datetime.combine(day_after, dt.time.min))
 
 
+# The columns of an article a card reads (articles/_card.html, _lead_story.html, the page cache).
+CARD_FIELDS = (
+    "headline",
+    "slug",
+    "dek",
+    "body",
+    "section",
+    "lead_image",
+    "status",
+    "published_at",
+)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What readers may see: published, with a publish time that has passed."""
@@ -316,31 +329,51 @@ class ArticleQuerySet(models.QuerySet):
         return Tag.objects.filter(Exists(tagged))
 
     def most_bylined_authors(self):
-        """The authors on these articles' bylines, the most stories first."""
+        """The authors on these articles' bylines, the most stories first (name and slug)."""
         return (
             Author.objects.filter(byline__article__in=self.values("pk"))
             .annotate(stories=models.Count("byline"))
             .order_by("-stories", "name", "pk")
+            .only("name", "slug")
         )
 
     def most_used_tags(self):
-        """The tags of these articles, the most stories first."""
+        """The tags of these articles, the most stories first (name and slug)."""
+        from django.contrib.contenttypes.models import ContentType
         from taggit.models import Tag
 
         return (
             Tag.objects.filter(
-                taggit_taggeditem_items__content_type__app_label="articles",
-                taggit_taggeditem_items__content_type__model="article",
+                # The content type's id (cached by Django), not a join on the content type table.
+                taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(Article),
                 taggit_taggeditem_items__object_id__in=self.values("pk"),
             )
             .annotate(stories=models.Count("taggit_taggeditem_items"))
             .order_by("-stories", "name", "pk")
+            .only("name", "slug")
         )
 
     def for_listing(self):
         """Everything a list of article cards shows, in a fixed number of queries."""
         return self.select_related("section", "lead_image").prefetch_related(
             models.Prefetch("authors", queryset=Author.objects.order_by("byline__position"))
+        )
+
+    def for_cards(self):
+        """What a story's card shows (headline, summary, section, photo, byline) and no more.
+
+        The summary falls back to the body's first paragraph, and a search excerpt reads the
+        body, so the body stays; the metadata and workflow columns do not come along.
+        """
+        return (
+            self.select_related("section", "lead_image")
+            .only(*CARD_FIELDS)
+            .prefetch_related(
+                models.Prefetch(
+                    "authors",
+                    queryset=Author.objects.order_by("byline__position").only("name", "slug"),
+                )
+            )
         )
 
     def for_detail(self):

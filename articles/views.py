@@ -20,6 +20,7 @@ from articles import metadata
 from articles.filters import ArticleFilter
 from articles.fronts.layout import front_for_page
 from articles.models import Article, Author, Section
+from articles.pagination import ArticlePaginator, RankedArticlePaginator
 from articles.rails import build_rails, popular_window
 
 HOME_STORIES_PER_SECTION = 4
@@ -29,10 +30,20 @@ class PublishedArticlesMixin:
     """Every reader-facing view starts from Article.objects.published()."""
 
     def get_queryset(self):
-        return Article.objects.published().for_listing()
+        return Article.objects.published()
 
 
-class ArticleListView(PublishedArticlesMixin, ListView):
+class ArticleListMixin(PublishedArticlesMixin):
+    """Lists of story cards, 20 a page, counted only as far as readers page (pagination.py)."""
+
+    paginate_by = 20
+    paginator_class = ArticlePaginator
+
+    def get_queryset(self):
+        return super().get_queryset().for_cards()
+
+
+class ArticleListView(ArticleListMixin, ListView):
     """The home page: every story, newest first, paginated.
 
     The first page opens with the zones of the editors' front when one is live, else with the
@@ -42,7 +53,6 @@ class ArticleListView(PublishedArticlesMixin, ListView):
     """
 
     template_name = "articles/home.html"
-    paginate_by = 20
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -115,9 +125,8 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         return super().get_context_data(rails=build_rails(self.object), **kwargs)
 
 
-class SectionArticleListView(PublishedArticlesMixin, ListView):
+class SectionArticleListView(ArticleListMixin, ListView):
     template_name = "articles/section_detail.html"
-    paginate_by = 20
 
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
@@ -149,9 +158,8 @@ def most_read(section, size=5):
     )
 
 
-class AuthorArticleListView(PublishedArticlesMixin, ListView):
+class AuthorArticleListView(ArticleListMixin, ListView):
     template_name = "articles/author_detail.html"
-    paginate_by = 20
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
@@ -161,9 +169,8 @@ class AuthorArticleListView(PublishedArticlesMixin, ListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
-class TagArticleListView(PublishedArticlesMixin, ListView):
+class TagArticleListView(ArticleListMixin, ListView):
     template_name = "articles/tag_detail.html"
-    paginate_by = 20
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
@@ -173,7 +180,7 @@ class TagArticleListView(PublishedArticlesMixin, ListView):
         return super().get_context_data(tag=self.tag, **kwargs)
 
 
-class ArticleFilterView(PublishedArticlesMixin, FilterView):
+class ArticleFilterView(ArticleListMixin, FilterView):
     """Search and filters at /search/: shareable URLs, active filters shown and removable.
 
     A query the form refuses (unknown section, a date that is no date, text too long) gets the
@@ -182,7 +189,11 @@ class ArticleFilterView(PublishedArticlesMixin, FilterView):
 
     filterset_class = ArticleFilter
     template_name = "articles/article_filter.html"
-    paginate_by = 20
+    # Ranked on ids alone; the page's cards are read afterwards.
+    paginator_class = RankedArticlePaginator
+
+    def get_queryset(self):
+        return Article.objects.published()
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)

@@ -15,9 +15,16 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import parse_http_date_safe
+from rest_framework.throttling import SimpleRateThrottle
 
 from articles.caching.dependencies import Shown, collect, stop_collecting
-from articles.caching.policy import CACHED_PAGES, CachePolicy, page_cache_enabled, page_key
+from articles.caching.policy import (
+    CACHED_PAGES,
+    CachePolicy,
+    page_cache_enabled,
+    page_key,
+    page_params,
+)
 from articles.caching.versions import (
     GENERATION,
     delayed,
@@ -229,7 +236,11 @@ def _store(request, response, pending: _Pending, etag: str, content: bytes, part
         article = (context or {}).get("object")
         if not isinstance(article, Article) or not article.is_published():
             return False
-    tokens = shown.tokens | pending.policy.list_tokens(request.resolver_match.kwargs)
+    if pending.policy.limit_fills and not _may_fill(request):
+        return False
+    tokens = shown.tokens | pending.policy.list_tokens(
+        request.resolver_match.kwargs, dict(page_params(request, pending.policy))
+    )
     until = shown.until
     if pending.policy.lists:
         upcoming = next_publication()
@@ -265,6 +276,24 @@ def _store(request, response, pending: _Pending, etag: str, content: bytes, part
     }
     cache.set(pending.key, entry, timeout)
     return True
+
+
+class _FillThrottle(SimpleRateThrottle):
+    """New pages one client address stored lately (DRF's sliding window, in the cache)."""
+
+    scope = "page-cache-fills"
+
+    def get_rate(self):
+        return settings.SEARCH_CACHE_FILLS
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def _may_fill(request) -> bool:
+    if not settings.SEARCH_CACHE_FILLS:
+        return True
+    return _FillThrottle().allow_request(request, None)
 
 
 def _last_modified(headers) -> int | None:
