@@ -76,10 +76,12 @@ class ArticleListView(ArticleListMixin, ListView):
 
 
 def section_blocks(*, exclude, per_section):
-    """[(section, [its newest stories])] in navigation order, in one query.
+    """[(section, [its newest stories])] in navigation order, in two queries.
 
-    The stories are ranked within their section on ids alone, and only the few that make the
-    cut are read whole: ranking whole rows would drag every article's body through the sort.
+    The stories are ranked within their section on ids alone (from the section index, without
+    a sort), and only the few that make the cut are read, with the columns the blocks show.
+    The ids are read first: in one statement, PostgreSQL expects the ranking to keep every row
+    and scans the whole table again to join them.
     """
     newest_per_section = (
         Article.objects.published()
@@ -93,11 +95,12 @@ def section_blocks(*, exclude, per_section):
             )
         )
         .filter(section_rank__lte=per_section)
-        .values("pk")
+        .values_list("pk", flat=True)
     )
     chosen = (
-        Article.objects.filter(pk__in=newest_per_section)
+        Article.objects.filter(pk__in=list(newest_per_section))
         .select_related("section")
+        .only("headline", "slug", "published_at", "status", "section")
         .order_by("section__position", "section__name", "-published_at", "-pk")
     )
     blocks: dict[int, tuple[Section, list[Article]]] = {}
