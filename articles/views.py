@@ -17,6 +17,7 @@ from django_filters.views import FilterView
 from taggit.models import Tag
 
 from articles import metadata
+from articles.caching import navigation_sections
 from articles.filters import ArticleFilter
 from articles.fronts.layout import front_for_page
 from articles.models import Article, Author, Section
@@ -76,12 +77,13 @@ class ArticleListView(ArticleListMixin, ListView):
 
 
 def section_blocks(*, exclude, per_section):
-    """[(section, [its newest stories])] in navigation order, in two queries.
+    """[(section, [its newest stories])] in navigation order, in one query.
 
     The stories are ranked within their section on ids alone (from the section index, without
     a sort), and only the few that make the cut are read, with the columns the blocks show.
-    The ids are read first: in one statement, PostgreSQL expects the ranking to keep every row
-    and scans the whole table again to join them.
+    The ranking's LIMIT (every section's share; the sections come from the navigation's
+    cache) tells the database how few rows it keeps: without it, PostgreSQL expects them all
+    and scans the whole table again to join them, and SQLite ranks to the end.
     """
     newest_per_section = (
         Article.objects.published()
@@ -95,10 +97,10 @@ def section_blocks(*, exclude, per_section):
             )
         )
         .filter(section_rank__lte=per_section)
-        .values_list("pk", flat=True)
+        .values("pk")[: per_section * len(navigation_sections())]
     )
     chosen = (
-        Article.objects.filter(pk__in=list(newest_per_section))
+        Article.objects.filter(pk__in=newest_per_section)
         .select_related("section")
         .only("headline", "slug", "published_at", "status", "section")
         .order_by("section__position", "section__name", "-published_at", "-pk")
