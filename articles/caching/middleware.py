@@ -100,7 +100,7 @@ class PageCacheMiddleware:
         found = cache.get_many([key, GENERATION, *known])
         entry = found.get(key)
         if entry is not None:
-            response = _serve(request, key, entry, found)
+            response = _serve(request, key, entry, found, policy)
             if response is not None:
                 return response
         pending = _Pending(policy, key=key, generation=found.get(GENERATION))
@@ -132,7 +132,7 @@ class _KnownDependencies:
 _known_dependencies = _KnownDependencies()
 
 
-def _serve(request, key: str, entry: dict, found: dict) -> HttpResponse | None:
+def _serve(request, key: str, entry: dict, found: dict, policy: CachePolicy) -> HttpResponse | None:
     """The cached page, if everything it showed is unchanged; None sends the request on."""
     expires = entry.get("expires")
     if expires is not None and timezone.now() >= expires:
@@ -174,7 +174,7 @@ def _serve(request, key: str, entry: dict, found: dict) -> HttpResponse | None:
         response = HttpResponse(content, content_type=entry["content_type"])
     for name, value in kept.items():
         response[name] = value
-    _public_headers(response, entry["etag"], "hit")
+    _public_headers(response, entry["etag"], "hit", policy)
     return response
 
 
@@ -218,7 +218,7 @@ def _finish(request, response, pending: _Pending):
     )
     if not_modified is not None:
         response = not_modified
-    _public_headers(response, etag, "miss" if stored else "pass")
+    _public_headers(response, etag, "miss" if stored else "pass", pending.policy)
     return response
 
 
@@ -300,12 +300,15 @@ def _last_modified(headers) -> int | None:
     return parse_http_date_safe(headers.get("Last-Modified") or "")
 
 
-def _public_headers(response, etag: str, outcome: str) -> None:
+def _public_headers(response, etag: str, outcome: str, policy: CachePolicy) -> None:
     response["ETag"] = etag
     # Browsers ask again each time (a conditional GET, answered 304 while nothing changed).
     # A shared cache in front (a CDN, Varnish) may serve the page for CDN_MAX_AGE seconds
-    # and, while it refreshes it, CDN_STALE_WHILE_REVALIDATE more.
-    if settings.CDN_MAX_AGE > 0:
+    # and, while it refreshes it, CDN_STALE_WHILE_REVALIDATE more; never a page it could not
+    # be told to purge (endless search variants), which stays private.
+    if not policy.shared:
+        patch_cache_control(response, private=True, max_age=0, must_revalidate=True)
+    elif settings.CDN_MAX_AGE > 0:
         patch_cache_control(
             response,
             public=True,

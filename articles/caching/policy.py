@@ -55,6 +55,9 @@ class CachePolicy:
     # New copies of the page one client address may store are limited (SEARCH_CACHE_FILLS):
     # for pages with endless variants (a search), so that one client cannot fill the cache.
     limit_fills: bool = False
+    # A CDN in front may keep the page (s-maxage); False for pages it could not be told to
+    # purge (endless search variants): private, revalidated by the browser.
+    shared: bool = True
 
     def list_tokens(self, url_kwargs: dict, params: dict | None = None) -> set[str]:
         tokens = {template.format(**url_kwargs) for template in self.lists}
@@ -102,6 +105,7 @@ CACHED_PAGES: dict[str, CachePolicy] = {
         ),
         param_lists=(("section", SECTION_LIST), ("tag", TAG_LIST), ("author", AUTHOR_LIST)),
         limit_fills=True,
+        shared=False,
     ),
     # Crawlers fetch sitemaps all day. Each lists live stories, so any story published,
     # unpublished or changed refreshes them (LATEST); the stories, authors, tags and photos
