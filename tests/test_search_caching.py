@@ -28,8 +28,9 @@ def test_a_repeated_search_is_a_hit(client, make_article):
     assert '<meta name="robots" content="noindex, follow">' in html
     # Endless variants a CDN could not be told to purge: kept here, never in a shared cache.
     for response in (first, second):
-        assert "private" in response["Cache-Control"]
+        assert "must-revalidate" in response["Cache-Control"]
         assert "s-maxage" not in response["Cache-Control"]
+        assert "public" not in response["Cache-Control"]
 
 
 def test_parameter_order_and_empty_parameters_are_one_entry(client, make_article, make_section):

@@ -305,9 +305,10 @@ def _public_headers(response, etag: str, outcome: str, policy: CachePolicy) -> N
     # Browsers ask again each time (a conditional GET, answered 304 while nothing changed).
     # A shared cache in front (a CDN, Varnish) may serve the page for CDN_MAX_AGE seconds
     # and, while it refreshes it, CDN_STALE_WHILE_REVALIDATE more; never a page it could not
-    # be told to purge (endless search variants), which stays private.
+    # be told to purge (endless search variants), which every cache must revalidate. (Not
+    # "private": that would also mark the page as one reader's, and leave it uncompressed.)
     if not policy.shared:
-        patch_cache_control(response, private=True, max_age=0, must_revalidate=True)
+        patch_cache_control(response, max_age=0, must_revalidate=True)
     elif settings.CDN_MAX_AGE > 0:
         patch_cache_control(
             response,

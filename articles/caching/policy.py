@@ -56,7 +56,7 @@ class CachePolicy:
     # for pages with endless variants (a search), so that one client cannot fill the cache.
     limit_fills: bool = False
     # A CDN in front may keep the page (s-maxage); False for pages it could not be told to
-    # purge (endless search variants): private, revalidated by the browser.
+    # purge (endless search variants): every cache revalidates them.
     shared: bool = True
 
     def list_tokens(self, url_kwargs: dict, params: dict | None = None) -> set[str]:
