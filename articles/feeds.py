@@ -108,14 +108,10 @@ class ArticleFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj):
-        items = list(
-            self.articles(obj)
-            .select_related("section", "lead_image")
-            .prefetch_related("tags")
-            .for_listing()[:FEED_SIZE]
-        )
+        items = list(self.articles(obj).for_listing()[:FEED_SIZE])
+        self.tags = Article.objects.filter(pk__in=[item.pk for item in items]).tags_by_article()
         # A cached feed is refreshed when any story, author, tag or photo in it changes.
-        depends_on(items)
+        depends_on(items, list(self.tags.values()))
         return items
 
     def title(self, obj):
@@ -161,7 +157,7 @@ class ArticleFeed(Feed):
 
     def item_categories(self, item):
         section = [item.section.name] if item.section_id else []
-        return section + [tag.name for tag in item.tags.all()]
+        return section + [tag.name for tag in self.tags.get(item.pk, ())]
 
     def item_enclosures(self, item):
         image = self.lead_image(item)

@@ -2,8 +2,8 @@
 
 import django_filters
 from django import forms
-from django.core.cache import cache
 
+from articles.caching import LATEST, kept_until_moved
 from articles.models import Article, Section
 from articles.search import MAX_QUERY_LENGTH, search_articles
 
@@ -12,17 +12,18 @@ from articles.search import MAX_QUERY_LENGTH, search_articles
 # other tag or author still works in the URL, and is shown when chosen.
 SHORT_LIST_SIZE = 15
 SHORT_LIST_WINDOW = 500
-# The short lists change slowly: kept for this long instead of counted on every search.
+# Kept until the list of stories moves (a story published, edited or withdrawn); bounded in
+# time too, since a byline or a tag changed alone does not move that list.
 SHORT_LIST_SECONDS = 600
 
 
 def _short_list(name, build):
-    key = f"search:short-list:{name}:{SHORT_LIST_SIZE}"
-    choices = cache.get(key)
-    if choices is None:
-        choices = [(item.slug, item.name) for item in build()[:SHORT_LIST_SIZE]]
-        cache.set(key, choices, SHORT_LIST_SECONDS)
-    return choices
+    return kept_until_moved(
+        f"search:short-list:{name}:{SHORT_LIST_SIZE}",
+        LATEST,
+        lambda: [(item.slug, item.name) for item in build()[:SHORT_LIST_SIZE]],
+        SHORT_LIST_SECONDS,
+    )
 
 
 def _latest_stories():

@@ -230,6 +230,19 @@ class ImageCredit(RenderedPhoto, models.Model):
         return timezone.make_aware(dt.datetime.combine(day_after, dt.time.min))
 
 
+# The columns of an article a card reads (articles/_card.html, _lead_story.html, the page cache).
+CARD_FIELDS = (
+    "headline",
+    "slug",
+    "dek",
+    "body",
+    "section",
+    "lead_image",
+    "status",
+    "published_at",
+)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What readers may see: published, with a publish time that has passed."""
@@ -299,48 +312,87 @@ class ArticleQuerySet(models.QuerySet):
         return row[0] if row else None
 
     def bylined_authors(self):
-        """The authors on the byline of any of these articles."""
-        on_byline = Byline.objects.filter(author=OuterRef("pk"), article__in=self.values("pk"))
-        return Author.objects.filter(Exists(on_byline))
+        """The authors on the byline of any of these articles.
+
+        Asked per author (an index lookup of its bylines until one is among these articles),
+        so checking one author, as the search form does, reads a few rows, not every story.
+        """
+        return Author.objects.filter(Exists(self.filter(authors=OuterRef("pk"))))
 
     def used_tags(self):
-        """The tags of any of these articles."""
-        from taggit.models import Tag, TaggedItem
+        """The tags of any of these articles (asked per tag, like ``bylined_authors``)."""
+        from taggit.models import Tag
 
-        tagged = TaggedItem.objects.filter(
-            tag=OuterRef("pk"),
-            content_type__app_label="articles",
-            content_type__model="article",
-            object_id__in=self.values("pk"),
-        )
-        return Tag.objects.filter(Exists(tagged))
+        return Tag.objects.filter(Exists(self.filter(tags=OuterRef("pk"))))
 
     def most_bylined_authors(self):
-        """The authors on these articles' bylines, the most stories first."""
+        """The authors on these articles' bylines, the most stories first (name and slug)."""
         return (
             Author.objects.filter(byline__article__in=self.values("pk"))
             .annotate(stories=models.Count("byline"))
             .order_by("-stories", "name", "pk")
+            .only("name", "slug")
         )
 
     def most_used_tags(self):
-        """The tags of these articles, the most stories first."""
+        """The tags of these articles, the most stories first (name and slug)."""
+        from django.contrib.contenttypes.models import ContentType
         from taggit.models import Tag
 
         return (
             Tag.objects.filter(
-                taggit_taggeditem_items__content_type__app_label="articles",
-                taggit_taggeditem_items__content_type__model="article",
+                # The content type's id (cached by Django), not a join on the content type table.
+                taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(Article),
                 taggit_taggeditem_items__object_id__in=self.values("pk"),
             )
             .annotate(stories=models.Count("taggit_taggeditem_items"))
             .order_by("-stories", "name", "pk")
+            .only("name", "slug")
         )
+
+    def tags_by_article(self) -> dict[int, list]:
+        """{article id: its tags by name} for these articles, in one query.
+
+        For lists that print tags (feeds): prefetching ``tags`` makes django-taggit build a
+        filtered queryset per article, most of a feed's time.
+        """
+        from django.contrib.contenttypes.models import ContentType
+        from taggit.models import TaggedItem
+
+        tagged = (
+            TaggedItem.objects.filter(
+                content_type=ContentType.objects.get_for_model(Article),
+                object_id__in=self.values("pk"),
+            )
+            .select_related("tag")
+            .order_by("tag__name", "tag__pk")
+        )
+        tags: dict[int, list] = {}
+        for item in tagged:
+            tags.setdefault(item.object_id, []).append(item.tag)
+        return tags
 
     def for_listing(self):
         """Everything a list of article cards shows, in a fixed number of queries."""
         return self.select_related("section", "lead_image").prefetch_related(
             models.Prefetch("authors", queryset=Author.objects.order_by("byline__position"))
+        )
+
+    def for_cards(self):
+        """What a story's card shows (headline, summary, section, photo, byline) and no more.
+
+        The summary falls back to the body's first paragraph, and a search excerpt reads the
+        body, so the body stays; the metadata and workflow columns do not come along.
+        """
+        return (
+            self.select_related("section", "lead_image")
+            .only(*CARD_FIELDS)
+            .prefetch_related(
+                models.Prefetch(
+                    "authors",
+                    queryset=Author.objects.order_by("byline__position").only("name", "slug"),
+                )
+            )
         )
 
     def for_detail(self):

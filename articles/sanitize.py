@@ -10,7 +10,6 @@ import html
 import re
 
 import nh3
-from django.utils.html import strip_tags
 
 ALLOWED_TAGS = {
     "p",
@@ -91,5 +90,7 @@ def to_plain_text(markup: str) -> str:
 
     Block ends become spaces, so the last word of a paragraph never runs into the next one.
     """
-    text = html.unescape(strip_tags(_BLOCK_END.sub(r"\1 ", markup or "")))
+    # nh3 with no tags allowed keeps only the text, escaped: several times faster than Django's
+    # strip_tags, which matters in search excerpts and the SQLite index's trigger.
+    text = html.unescape(nh3.clean(_BLOCK_END.sub(r"\1 ", markup or ""), tags=set()))
     return " ".join(text.split())

@@ -17,9 +17,11 @@ from django_filters.views import FilterView
 from taggit.models import Tag
 
 from articles import metadata
+from articles.caching import navigation_sections
 from articles.filters import ArticleFilter
 from articles.fronts.layout import front_for_page
 from articles.models import Article, Author, Section
+from articles.pagination import ArticlePaginator, RankedArticlePaginator
 from articles.rails import build_rails, popular_window
 
 HOME_STORIES_PER_SECTION = 4
@@ -29,10 +31,20 @@ class PublishedArticlesMixin:
     """Every reader-facing view starts from Article.objects.published()."""
 
     def get_queryset(self):
-        return Article.objects.published().for_listing()
+        return Article.objects.published()
 
 
-class ArticleListView(PublishedArticlesMixin, ListView):
+class ArticleListMixin(PublishedArticlesMixin):
+    """Lists of story cards, 20 a page, counted only as far as readers page (pagination.py)."""
+
+    paginate_by = 20
+    paginator_class = ArticlePaginator
+
+    def get_queryset(self):
+        return super().get_queryset().for_cards()
+
+
+class ArticleListView(ArticleListMixin, ListView):
     """The home page: every story, newest first, paginated.
 
     The first page opens with the zones of the editors' front when one is live, else with the
@@ -42,7 +54,6 @@ class ArticleListView(PublishedArticlesMixin, ListView):
     """
 
     template_name = "articles/home.html"
-    paginate_by = 20
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -68,8 +79,11 @@ class ArticleListView(PublishedArticlesMixin, ListView):
 def section_blocks(*, exclude, per_section):
     """[(section, [its newest stories])] in navigation order, in one query.
 
-    The stories are ranked within their section on ids alone, and only the few that make the
-    cut are read whole: ranking whole rows would drag every article's body through the sort.
+    The stories are ranked within their section on ids alone (from the section index, without
+    a sort), and only the few that make the cut are read, with the columns the blocks show.
+    The ranking's LIMIT (every section's share; the sections come from the navigation's
+    cache) tells the database how few rows it keeps: without it, PostgreSQL expects them all
+    and scans the whole table again to join them, and SQLite ranks to the end.
     """
     newest_per_section = (
         Article.objects.published()
@@ -83,11 +97,12 @@ def section_blocks(*, exclude, per_section):
             )
         )
         .filter(section_rank__lte=per_section)
-        .values("pk")
+        .values("pk")[: per_section * len(navigation_sections())]
     )
     chosen = (
         Article.objects.filter(pk__in=newest_per_section)
         .select_related("section")
+        .only("headline", "slug", "published_at", "status", "section")
         .order_by("section__position", "section__name", "-published_at", "-pk")
     )
     blocks: dict[int, tuple[Section, list[Article]]] = {}
@@ -115,9 +130,8 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         return super().get_context_data(rails=build_rails(self.object), **kwargs)
 
 
-class SectionArticleListView(PublishedArticlesMixin, ListView):
+class SectionArticleListView(ArticleListMixin, ListView):
     template_name = "articles/section_detail.html"
-    paginate_by = 20
 
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
@@ -149,9 +163,8 @@ def most_read(section, size=5):
     )
 
 
-class AuthorArticleListView(PublishedArticlesMixin, ListView):
+class AuthorArticleListView(ArticleListMixin, ListView):
     template_name = "articles/author_detail.html"
-    paginate_by = 20
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
@@ -161,9 +174,8 @@ class AuthorArticleListView(PublishedArticlesMixin, ListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
-class TagArticleListView(PublishedArticlesMixin, ListView):
+class TagArticleListView(ArticleListMixin, ListView):
     template_name = "articles/tag_detail.html"
-    paginate_by = 20
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
@@ -173,7 +185,7 @@ class TagArticleListView(PublishedArticlesMixin, ListView):
         return super().get_context_data(tag=self.tag, **kwargs)
 
 
-class ArticleFilterView(PublishedArticlesMixin, FilterView):
+class ArticleFilterView(ArticleListMixin, FilterView):
     """Search and filters at /search/: shareable URLs, active filters shown and removable.
 
     A query the form refuses (unknown section, a date that is no date, text too long) gets the
@@ -182,7 +194,11 @@ class ArticleFilterView(PublishedArticlesMixin, FilterView):
 
     filterset_class = ArticleFilter
     template_name = "articles/article_filter.html"
-    paginate_by = 20
+    # Ranked on ids alone; the page's cards are read afterwards.
+    paginator_class = RankedArticlePaginator
+
+    def get_queryset(self):
+        return Article.objects.published()
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)

@@ -41,8 +41,10 @@ def recreate(url: str) -> None:
     """An empty database at ``url`` (PostgreSQL database or SQLite file)."""
     if is_postgres(url):
         name = urlsplit(url).path.lstrip("/")
-        if not name.startswith("newsroom_bench"):
-            raise ValueError(f"refusing to drop {name!r}: benchmark databases are newsroom_bench*")
+        if not (name.startswith("newsroom_bench") or name.endswith("_bench")):
+            raise ValueError(
+                f"refusing to drop {name!r}: benchmark databases are newsroom_bench* or *_bench"
+            )
         with _admin_connection(url) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             connection.execute(f'CREATE DATABASE "{name}"')

@@ -19,6 +19,7 @@ import json
 import math
 import multiprocessing
 import queue
+import random
 import socket
 import sys
 import threading
@@ -26,7 +27,7 @@ import time
 from array import array
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from urllib.parse import urlsplit
 
 # Hard limits, so that a typo cannot turn a benchmark into an hour-long flood.
@@ -57,6 +58,8 @@ class Target:
     host: str
     port: int
     path: str  # path and query string, as sent on the request line
+    # More paths on the same server, requested in turn with ``path`` (a search's queries).
+    more_paths: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,9 @@ def _worker(
     go.wait()
     conn: http.client.HTTPConnection | None = None
     sent = 0
+    paths = (target.path, *target.more_paths)
+    # Each connection starts at its own place in the rotation.
+    first = random.randrange(len(paths))
     try:
         while True:
             if sent >= budget:
@@ -193,7 +199,8 @@ def _worker(
             try:
                 # http.client reopens the socket itself after a "Connection: close"
                 # response, so keep-alive is used whenever the server allows it.
-                conn.request("GET", target.path, headers=REQUEST_HEADERS)
+                path = paths[(first + sent) % len(paths)]
+                conn.request("GET", path, headers=REQUEST_HEADERS)
                 response = conn.getresponse()
                 body = response.read()
             except (OSError, http.client.HTTPException) as exc:
@@ -431,8 +438,12 @@ def run_load(
     processes: int = 1,
     max_requests: int = MAX_REQUESTS,
     timeout: float = DEFAULT_TIMEOUT_S,
+    more_urls: Sequence[str] = (),
 ) -> LoadResult:
     """Send GET requests to `url` from `concurrency` keep-alive connections.
+
+    With `more_urls` (on the same host and port), each connection requests `url` and them in
+    turn, so that a page with many variants (a search) is not measured on one of them.
 
     Requests made during the first `warmup` seconds are discarded; the next
     `duration` seconds are measured. `concurrency` is the total number of
@@ -440,6 +451,10 @@ def run_load(
     `max_requests` requests are sent in total, warmup included.
     """
     target = parse_target(url)
+    others = [parse_target(other) for other in more_urls]
+    if any((other.host, other.port) != (target.host, target.port) for other in others):
+        raise ValueError("more_urls must be on the same host and port as url")
+    target = replace(target, more_paths=tuple(other.path for other in others))
     if not 1 <= concurrency <= MAX_CONCURRENCY:
         raise ValueError(f"concurrency must be between 1 and {MAX_CONCURRENCY}")
     if not 1 <= processes <= min(MAX_PROCESSES, concurrency):

@@ -64,6 +64,25 @@ class Page:
     url_name: str
     kwargs: Callable[[dict], dict] = lambda sample: {}
     query: str = ""
+    # More query strings requested in turn with ``query``, from the sample (see SEARCHES).
+    more_queries: Callable[[dict], list[str]] = lambda sample: []
+
+
+def searches(sample: dict) -> list[str]:
+    """Readers' searches of the benchmark's stories: several words, a phrase, with and
+    without filters, so the search row never measures one cached query."""
+    return [
+        "q=dementia+screening+program",
+        "q=central+bank&sort=newest",
+        f"q=visa+rules&section={sample['section']}",
+        "q=%22housing+subsidy%22+demand",
+        f"q=officials+report&tag={sample['tag']}",
+        f"q=weather+agency&author={sample['author']}",
+        "q=trade+talks+stall",
+        "q=kremlin+tensions&published_after=2020-01-01",
+        f"q=electronics+expands&section={sample['section']}&sort=oldest",
+        "q=vapes+ban",
+    ]
 
 
 PAGES = [
@@ -72,7 +91,12 @@ PAGES = [
     Page("section", "articles:section", lambda s: {"slug": s["section"]}),
     Page("tag", "articles:tag", lambda s: {"slug": s["tag"]}),
     Page("author", "articles:author", lambda s: {"slug": s["author"]}),
-    Page("search", "articles:search", query="q=council"),
+    Page(
+        "search",
+        "articles:search",
+        query="q=housing+subsidy",
+        more_queries=searches,
+    ),
     Page("feed", "articles:feed"),
     Page("api-list", "api:article-list"),
     Page("api-article", "api:article-detail", lambda s: {"slug": s["article"]}),
@@ -97,6 +121,8 @@ class Plan:
     peer_port: int = 8101
     sqlite_search: bool = False
     notes: list[str] = field(default_factory=list)
+    # Pages requested with more than one query string: their other URLs, in turn.
+    more_urls: dict[str, list[str]] = field(default_factory=dict)
 
 
 def say(message: str) -> None:
@@ -177,6 +203,9 @@ def sample_urls(plan: Plan) -> tuple[dict[str, str], dict]:
             )
             continue
         urls[page.name] = path + (f"?{page.query}" if page.query else "")
+        more = page.more_queries(sample)
+        if more:
+            plan.more_urls[page.name] = [f"{path}?{query}" for query in more]
     return urls, sample
 
 
@@ -295,6 +324,7 @@ def load_runs(plan: Plan, urls: dict[str, str], counts: dict, scratch: Path) -> 
                         duration=plan.duration,
                         warmup=plan.warmup,
                         processes=plan.processes,
+                        more_urls=[server.base_url + more for more in plan.more_urls.get(name, [])],
                     )
                     queries = counts[name]["hit" if cache == "warm" else "cache_off"]
                     runs.append(

@@ -191,6 +191,9 @@ PAGE_CACHE_SECONDS = env_number("PAGE_CACHE_SECONDS", 300)
 # Cached pages are kept per release; by default a hash of the code and templates, so a deploy
 # never serves pages rendered by the previous one.
 PAGE_CACHE_RELEASE = os.environ.get("CACHE_RELEASE", "")
+# New search result pages one client address may add to the page cache (N/s, /min, /hour);
+# past it, its searches are answered uncached. Empty: no limit.
+SEARCH_CACHE_FILLS = os.environ.get("SEARCH_CACHE_FILLS", "30/min") or None
 # What a CDN or Varnish in front may do with a public page (s-maxage, stale-while-revalidate):
 # keep it this many seconds without asking, then serve it stale this many more while it
 # fetches a fresh copy. A change reaches readers behind it within their sum. CDN_MAX_AGE=0:

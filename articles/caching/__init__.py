@@ -57,7 +57,12 @@ from articles.caching.policy import (
     tag_token,
 )
 from articles.caching.signals import articles_changed, connect_signals, track
-from articles.caching.versions import invalidate, navigation_sections, replay_pending
+from articles.caching.versions import (
+    invalidate,
+    kept_until_moved,
+    navigation_sections,
+    replay_pending,
+)
 
 __all__ = [
     "AUTHOR_LIST",
@@ -75,6 +80,7 @@ __all__ = [
     "credit_token",
     "depends_on",
     "invalidate",
+    "kept_until_moved",
     "navigation_sections",
     "page_cache_enabled",
     "replay_pending",

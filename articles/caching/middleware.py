@@ -15,9 +15,16 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import parse_http_date_safe
+from rest_framework.throttling import SimpleRateThrottle
 
 from articles.caching.dependencies import Shown, collect, stop_collecting
-from articles.caching.policy import CACHED_PAGES, CachePolicy, page_cache_enabled, page_key
+from articles.caching.policy import (
+    CACHED_PAGES,
+    CachePolicy,
+    page_cache_enabled,
+    page_key,
+    page_params,
+)
 from articles.caching.versions import (
     GENERATION,
     delayed,
@@ -93,7 +100,7 @@ class PageCacheMiddleware:
         found = cache.get_many([key, GENERATION, *known])
         entry = found.get(key)
         if entry is not None:
-            response = _serve(request, key, entry, found)
+            response = _serve(request, key, entry, found, policy)
             if response is not None:
                 return response
         pending = _Pending(policy, key=key, generation=found.get(GENERATION))
@@ -125,7 +132,7 @@ class _KnownDependencies:
 _known_dependencies = _KnownDependencies()
 
 
-def _serve(request, key: str, entry: dict, found: dict) -> HttpResponse | None:
+def _serve(request, key: str, entry: dict, found: dict, policy: CachePolicy) -> HttpResponse | None:
     """The cached page, if everything it showed is unchanged; None sends the request on."""
     expires = entry.get("expires")
     if expires is not None and timezone.now() >= expires:
@@ -167,7 +174,7 @@ def _serve(request, key: str, entry: dict, found: dict) -> HttpResponse | None:
         response = HttpResponse(content, content_type=entry["content_type"])
     for name, value in kept.items():
         response[name] = value
-    _public_headers(response, entry["etag"], "hit")
+    _public_headers(response, entry["etag"], "hit", policy)
     return response
 
 
@@ -211,7 +218,7 @@ def _finish(request, response, pending: _Pending):
     )
     if not_modified is not None:
         response = not_modified
-    _public_headers(response, etag, "miss" if stored else "pass")
+    _public_headers(response, etag, "miss" if stored else "pass", pending.policy)
     return response
 
 
@@ -229,7 +236,11 @@ def _store(request, response, pending: _Pending, etag: str, content: bytes, part
         article = (context or {}).get("object")
         if not isinstance(article, Article) or not article.is_published():
             return False
-    tokens = shown.tokens | pending.policy.list_tokens(request.resolver_match.kwargs)
+    if pending.policy.limit_fills and not _may_fill(request):
+        return False
+    tokens = shown.tokens | pending.policy.list_tokens(
+        request.resolver_match.kwargs, dict(page_params(request, pending.policy))
+    )
     until = shown.until
     if pending.policy.lists:
         upcoming = next_publication()
@@ -267,16 +278,38 @@ def _store(request, response, pending: _Pending, etag: str, content: bytes, part
     return True
 
 
+class _FillThrottle(SimpleRateThrottle):
+    """New pages one client address stored lately (DRF's sliding window, in the cache)."""
+
+    scope = "page-cache-fills"
+
+    def get_rate(self):
+        return settings.SEARCH_CACHE_FILLS
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def _may_fill(request) -> bool:
+    if not settings.SEARCH_CACHE_FILLS:
+        return True
+    return _FillThrottle().allow_request(request, None)
+
+
 def _last_modified(headers) -> int | None:
     return parse_http_date_safe(headers.get("Last-Modified") or "")
 
 
-def _public_headers(response, etag: str, outcome: str) -> None:
+def _public_headers(response, etag: str, outcome: str, policy: CachePolicy) -> None:
     response["ETag"] = etag
     # Browsers ask again each time (a conditional GET, answered 304 while nothing changed).
     # A shared cache in front (a CDN, Varnish) may serve the page for CDN_MAX_AGE seconds
-    # and, while it refreshes it, CDN_STALE_WHILE_REVALIDATE more.
-    if settings.CDN_MAX_AGE > 0:
+    # and, while it refreshes it, CDN_STALE_WHILE_REVALIDATE more; never a page it could not
+    # be told to purge (endless search variants), which every cache must revalidate. (Not
+    # "private": that would also mark the page as one reader's, and leave it uncompressed.)
+    if not policy.shared:
+        patch_cache_control(response, max_age=0, must_revalidate=True)
+    elif settings.CDN_MAX_AGE > 0:
         patch_cache_control(
             response,
             public=True,

@@ -50,9 +50,21 @@ class CachePolicy:
     count_views: bool = False
     # Query parameters that change the page; None: all of them but click-tracking ones.
     query_params: tuple[str, ...] | None = None
+    # Lists named by a query parameter: {"tag": TAG_LIST} makes ?tag=x depend on list:tag:x.
+    param_lists: tuple[tuple[str, str], ...] = ()
+    # New copies of the page one client address may store are limited (SEARCH_CACHE_FILLS):
+    # for pages with endless variants (a search), so that one client cannot fill the cache.
+    limit_fills: bool = False
+    # A CDN in front may keep the page (s-maxage); False for pages it could not be told to
+    # purge (endless search variants): every cache revalidates them.
+    shared: bool = True
 
-    def list_tokens(self, url_kwargs: dict) -> set[str]:
-        return {template.format(**url_kwargs) for template in self.lists}
+    def list_tokens(self, url_kwargs: dict, params: dict | None = None) -> set[str]:
+        tokens = {template.format(**url_kwargs) for template in self.lists}
+        for name, template in self.param_lists:
+            if (params or {}).get(name):
+                tokens.add(template.format(slug=params[name]))
+        return tokens
 
     def changes_page(self, name: str) -> bool:
         if self.query_params is not None:
@@ -77,6 +89,24 @@ CACHED_PAGES: dict[str, CachePolicy] = {
     "articles:author_feed_atom": CachePolicy(lists=(AUTHOR_LIST,)),
     "articles:tag_feed": CachePolicy(lists=(TAG_LIST,)),
     "articles:tag_feed_atom": CachePolicy(lists=(TAG_LIST,)),
+    # Search results: any story published, edited or withdrawn moves LATEST; a filter on a
+    # section, tag or author also follows that list (a byline or tag added to a story).
+    "articles:search": CachePolicy(
+        lists=(LATEST,),
+        query_params=(
+            "q",
+            "section",
+            "tag",
+            "author",
+            "published_after",
+            "published_before",
+            "sort",
+            "page",
+        ),
+        param_lists=(("section", SECTION_LIST), ("tag", TAG_LIST), ("author", AUTHOR_LIST)),
+        limit_fills=True,
+        shared=False,
+    ),
     # Crawlers fetch sitemaps all day. Each lists live stories, so any story published,
     # unpublished or changed refreshes them (LATEST); the stories, authors, tags and photos
     # they name are read from their context like any page's.
@@ -129,18 +159,28 @@ def release() -> str:
     return settings.PAGE_CACHE_RELEASE or _code_fingerprint()
 
 
-def page_key(request, policy: CachePolicy) -> str:
-    """The cache key of this request's page.
+def page_params(request, policy: CachePolicy) -> list[tuple[str, str]]:
+    """The query parameters that change the page, by name.
 
     Parameters keep their order among those of the same name (``?page=2&page=5`` is page 5 to
-    Django, ``?page=5&page=2`` page 2); only different names are sorted. The host is not part of
-    the key: every absolute URL a page prints comes from ``SITE_URL``.
+    Django, ``?page=5&page=2`` page 2); only different names are sorted. A page that names its
+    parameters reads them as its form does: surrounding spaces stripped, empty ones unused.
     """
     params = [
         (name, value)
         for name, value in parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
         if policy.changes_page(name)
     ]
+    if policy.query_params is not None:
+        params = [(name, value.strip()) for name, value in params if value.strip()]
     params.sort(key=lambda pair: pair[0])  # stable: same-name values keep their order
-    url = f"{request.path}?{urlencode(params)}"
+    return params
+
+
+def page_key(request, policy: CachePolicy) -> str:
+    """The cache key of this request's page.
+
+    The host is not part of the key: every absolute URL a page prints comes from ``SITE_URL``.
+    """
+    url = f"{request.path}?{urlencode(page_params(request, policy))}"
     return f"page:{release()}:{hashlib.sha1(url.encode(), usedforsecurity=False).hexdigest()}"

@@ -19,7 +19,8 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
@@ -29,6 +30,8 @@ from articles.caching.policy import SECTIONS
 from articles.models import Article, PendingInvalidation, Section
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # Moved by every invalidation, so a render can tell that something changed while it ran.
 GENERATION = "pv:*"
@@ -233,26 +236,36 @@ NAVIGATION = "nav:sections"
 NAVIGATION_SECONDS = 3600
 
 
-def navigation_sections() -> list[Section]:
-    """The header's sections, kept in the cache until a section changes.
+def kept_until_moved(name: str, token: str, build: Callable[[], T], seconds: int) -> T:
+    """``build()``, kept in the cache while ``token`` keeps its version (at most ``seconds``).
 
-    Every page shows them, so a page rendered on a cache miss reads them with one cache round
-    trip instead of a query. The entry is valid while the ``sections`` token keeps the version
-    it was stored with; saving or deleting a section moves it.
+    A page rendered on a cache miss reads it with one round trip instead of its queries.
     """
-    found = cache.get_many([NAVIGATION, version_key(SECTIONS)])
-    version = found.get(version_key(SECTIONS))
-    entry = found.get(NAVIGATION)
-    if version is not None and entry and entry.get("version") == version:
-        return entry["sections"]
-    sections = list(Section.objects.only("name", "slug"))
+    key = f"kept:{name}"
+    found = cache.get_many([key, version_key(token)])
+    version = found.get(version_key(token))
+    entry = found.get(key)
+    if version is not None and entry is not None and entry[0] == version:
+        return entry[1]
+    value = build()
     if version is None:
         version = new_version()
         # add(): a concurrent invalidation's newer version is never overwritten.
-        if not cache.add(version_key(SECTIONS), version, timeout=None):
-            return sections
-    cache.set(NAVIGATION, {"version": version, "sections": sections}, NAVIGATION_SECONDS)
-    return sections
+        if not cache.add(version_key(token), version, timeout=None):
+            return value
+    cache.set(key, (version, value), seconds)
+    return value
+
+
+def navigation_sections() -> list[Section]:
+    """The header's sections, kept in the cache until a section changes (every page shows
+    them); saving or deleting a section moves the ``sections`` token."""
+    return kept_until_moved(
+        NAVIGATION,
+        SECTIONS,
+        lambda: list(Section.objects.only("name", "slug")),
+        NAVIGATION_SECONDS,
+    )
 
 
 def next_publication() -> dt.datetime | None:
