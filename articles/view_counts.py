@@ -7,8 +7,11 @@ increment that gives every reader their own number; a record of the articles wit
 views lets any process write them to the row later, in batches that only ever raise a count:
 
 - every ``VIEW_COUNT_FLUSH_SECONDS`` (per process), after the response that counted was sent;
-- when a worker stops (gunicorn's ``worker_exit`` hook; ``atexit`` for other servers);
+- when a gunicorn worker stops (its ``worker_exit`` hook);
 - by ``manage.py flush_view_counts`` (from cron), which also writes what a crashed process left.
+
+Counts in Redis or the file cache outlive the process that made them, so a server stopped
+without a flush (``runserver``, a killed worker) loses none: the next flush writes them.
 
 Where the counts live depends on the cache (``CACHE_URL``):
 
@@ -25,7 +28,6 @@ If a counter is gone (Redis was emptied), it starts again from the row, a read.
 
 from __future__ import annotations
 
-import atexit
 import logging
 import os
 import sqlite3
@@ -72,9 +74,10 @@ def count_view(article_id: int, stored: int | None = None) -> int | None:
             store.start(article_id, stored)
             total = store.count(article_id)
     except STORE_ERRORS as error:
-        logger.warning("View counted in the database, the count store failed: %s", error)
+        if not isinstance(error, RedisError):  # the Redis cache reports its own, once a pause
+            logger.warning("View counted in the database, the count store failed: %s", error)
         return Article.objects.add_view(article_id)
-    _flushes.counted = True
+    _flushes.note()
     return total
 
 
@@ -96,20 +99,22 @@ def flush() -> int:
 
 
 class _Flushes:
-    """When this process last wrote its counts, and whether it has counted since."""
+    """Whether this process has counted views since its last flush, and since when."""
 
     def __init__(self):
         self.counted = False
-        self.last = time.monotonic()
+        self.since = 0.0
+
+    def note(self) -> None:
+        if not self.counted:
+            self.counted, self.since = True, time.monotonic()
 
     def if_due(self, **kwargs) -> None:
-        now = time.monotonic()
-        if not self.counted or now - self.last < settings.VIEW_COUNT_FLUSH_SECONDS:
-            return
-        self.last = now
-        self.quietly()
+        # The oldest view this process has not written waits at most the interval.
+        if self.counted and time.monotonic() - self.since >= settings.VIEW_COUNT_FLUSH_SECONDS:
+            self.quietly()
 
-    def at_exit(self, *args) -> None:
+    def at_exit(self) -> None:
         if self.counted:
             self.quietly()
 
@@ -117,7 +122,7 @@ class _Flushes:
         try:
             flush()
         except (DatabaseError, *STORE_ERRORS) as error:
-            self.counted = True  # still this process's to retry, at the latest when it stops
+            self.counted, self.since = True, time.monotonic()  # retried after the interval
             logger.warning("View counts not written yet, will retry: %s", error)
 
 
@@ -126,7 +131,6 @@ _flushes = _Flushes()
 flush_if_due = _flushes.if_due
 # Called by gunicorn's worker_exit hook (gunicorn.conf.py) when a worker stops.
 flush_at_exit = _flushes.at_exit
-atexit.register(flush_at_exit)
 
 
 class RedisCounts:
