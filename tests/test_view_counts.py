@@ -195,7 +195,8 @@ def test_concurrent_views_each_get_their_own_number(any_cache, make_article):
 
 # --- A real server: several processes, restarts and crashes ---------------------------------
 
-PORT = 8112
+# One port per parallel test process (pytest-xdist's gw0, gw1, ...).
+PORT = 8114 + int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
 
 
 @pytest.fixture(scope="module")
