@@ -28,3 +28,10 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+
+
+def worker_exit(server, worker):
+    """A worker stopping (a restart, a deploy, max_requests) writes the views it counted."""
+    from articles import view_counts
+
+    view_counts.flush_at_exit()

@@ -42,6 +42,13 @@ class ArticlesConfig(AppConfig):
         freshness.connect()
         recording.connect()
 
+        from django.core.signals import request_finished
+
+        from articles import view_counts
+
+        # After the response is sent: the counts of the last seconds go to the database.
+        request_finished.connect(view_counts.flush_if_due, dispatch_uid="articles-view-counts")
+
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 

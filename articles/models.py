@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.signals import setting_changed
 from django.db import connections, models
-from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Upper
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Greatest, Upper
 from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
@@ -20,6 +20,8 @@ from articles.sanitize import sanitize_body, to_plain_text
 
 # A summary cut from the body (when there is no dek) is at most this many words.
 SUMMARY_WORDS = 40
+# Articles per statement when view counts are written (kept well under SQLite's parameter cap).
+VIEW_COUNT_BATCH = 500
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -281,7 +283,8 @@ class ArticleQuerySet(models.QuerySet):
         never lose a count and each gets its own number. Returns None when ``pk`` is not among
         these articles (for example ``published().add_view(pk)`` of a draft).
 
-        This runs on every page view, cached or not, so it skips the ORM's query building when
+        Reads are counted in the cache (articles.view_counts); this is the way when there is no
+        cache to count in or it is unreachable, so it skips the ORM's query building when
         there is no filter. On PostgreSQL the statement's commit does not wait for the disk:
         a crash of the database server may lose the last fraction of a second of view counts,
         never anything else, and each view costs a round trip instead of a disk flush.
@@ -310,6 +313,25 @@ class ArticleQuerySet(models.QuerySet):
             )
             row = cursor.fetchone()
         return row[0] if row else None
+
+    def raise_view_counts(self, totals: dict[int, int]) -> dict[int, int]:
+        """Raise each article's count to its figure in ``totals``, never lowering one.
+
+        One statement per batch of articles, each set to the greater of its row and its figure,
+        so writing a figure twice or late does no harm. Returns the counts the rows now hold
+        (articles deleted meanwhile are left out).
+        """
+        articles = sorted(totals)
+        stored = {}
+        for start in range(0, len(articles), VIEW_COUNT_BATCH):
+            batch = articles[start : start + VIEW_COUNT_BATCH]
+            figure = Case(
+                *(When(pk=pk, then=Value(totals[pk])) for pk in batch),
+                output_field=models.PositiveIntegerField(),
+            )
+            self.filter(pk__in=batch).update(view_count=Greatest(F("view_count"), figure))
+            stored.update(self.filter(pk__in=batch).values_list("pk", "view_count"))
+        return stored
 
     def bylined_authors(self):
         """The authors on the byline of any of these articles.
@@ -573,8 +595,8 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         self.body = sanitize_body(self.body)
         if not self._state.adding and not args and kwargs.get("update_fields") is None:
-            # Readers move the count all the time (add_view); an edit made on a copy loaded
-            # minutes ago must not write its stale number back over theirs.
+            # Readers' views are written to the count at any moment (articles.view_counts); an
+            # edit made on a copy loaded minutes ago must not write its stale number back.
             kwargs["update_fields"] = [
                 field.attname
                 for field in self._meta.concrete_fields
@@ -697,13 +719,6 @@ class Article(models.Model):
             return self.dek
         lede = to_plain_text(self.body.split("</p>", 1)[0])
         return Truncator(lede).words(SUMMARY_WORDS)
-
-    def record_view(self) -> int:
-        """Count one read atomically in the database and return the new total."""
-        counted = Article.objects.add_view(self.pk)
-        # The total other readers made too, not just this copy's count plus one.
-        self.view_count = counted if counted is not None else self.view_count + 1
-        return self.view_count
 
     def rails(self) -> list[tuple[str, list["RelatedStory"]]]:
         """Related stories grouped by rail, rails in the order the editor placed them."""

@@ -85,6 +85,17 @@ class ResilientRedisCache(RedisCache):
             self._failed(operation, error)
             return fallback
 
+    def guarded(self, operation: str, call, *args, **kwargs):
+        """``call`` (work on the Redis client itself) under the same pause after a failure, but
+        raising ``RedisError`` rather than returning a fallback, for callers with their own."""
+        if not self._available():
+            raise RedisError(f"Redis paused after a failure ({operation}).")
+        try:
+            return call(*args, **kwargs)
+        except RedisError as error:
+            self._failed(operation, error)
+            raise
+
     def get(self, key, default=None, version=None):
         return self._call("get", default, key, default, version)
 

@@ -188,6 +188,9 @@ CACHES = {
 # How long a cached page may live; invalidation usually replaces it sooner. 0 turns page
 # caching off (conditional GET still works).
 PAGE_CACHE_SECONDS = env_number("PAGE_CACHE_SECONDS", 300)
+# Article views are counted in the cache; a worker writes the views it counted to the database
+# after a response once the oldest is this many seconds old (articles/view_counts.py).
+VIEW_COUNT_FLUSH_SECONDS = env_number("VIEW_COUNT_FLUSH_SECONDS", 10, float)
 # Cached pages are kept per release; by default a hash of the code and templates, so a deploy
 # never serves pages rendered by the previous one.
 PAGE_CACHE_RELEASE = os.environ.get("CACHE_RELEASE", "")
