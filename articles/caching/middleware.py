@@ -101,7 +101,7 @@ class PageCacheMiddleware:
         found = cache.get_many([key, GENERATION, *known])
         entry = found.get(key)
         if entry is not None:
-            response = _serve(request, key, entry, found, policy)
+            response = _serve(request, key, entry, found, known, policy)
             if response is not None:
                 return response
         pending = _Pending(policy, key=key, generation=found.get(GENERATION))
@@ -133,14 +133,20 @@ class _KnownDependencies:
 _known_dependencies = _KnownDependencies()
 
 
-def _serve(request, key: str, entry: dict, found: dict, policy: CachePolicy) -> HttpResponse | None:
-    """The cached page, if everything it showed is unchanged; None sends the request on."""
+def _serve(
+    request, key: str, entry: dict, found: dict, known: tuple[str, ...], policy: CachePolicy
+) -> HttpResponse | None:
+    """The cached page, if everything it showed is unchanged; None sends the request on.
+
+    ``found`` holds the version keys ``known`` named when it was read; another thread may have
+    learnt this page's keys since, so the keys read are compared, not the latest known.
+    """
     expires = entry.get("expires")
     if expires is not None and timezone.now() >= expires:
         return None  # a story went live or a photo's licence ended: the page changed by itself
     versions = entry["versions"]
     keys = tuple(version_key(token) for token in versions)
-    if _known_dependencies.get(key) == keys:
+    if known == keys:
         current = found
     else:
         current = cache.get_many(keys)
