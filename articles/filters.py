@@ -20,7 +20,7 @@ SHORT_LIST_SECONDS = 600
 def _short_list(name, build):
     return kept_until_moved(
         f"search:short-list:{name}:{SHORT_LIST_SIZE}",
-        LATEST,
+        [LATEST],
         lambda: [(item.slug, item.name) for item in build()[:SHORT_LIST_SIZE]],
         SHORT_LIST_SECONDS,
     )

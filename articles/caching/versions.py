@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import functools
+import hashlib
 import logging
 import os
 import threading
@@ -26,7 +27,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from articles.caching.policy import SECTIONS
+from articles.caching.policy import SECTIONS, release
 from articles.models import Article, PendingInvalidation, Section
 
 logger = logging.getLogger(__name__)
@@ -236,24 +237,50 @@ NAVIGATION = "nav:sections"
 NAVIGATION_SECONDS = 3600
 
 
-def kept_until_moved(name: str, token: str, build: Callable[[], T], seconds: int) -> T:
-    """``build()``, kept in the cache while ``token`` keeps its version (at most ``seconds``).
+def kept_until_moved(
+    name: str,
+    tokens: Iterable[str],
+    build: Callable[[], T],
+    seconds: int,
+    *,
+    until: Callable[[], dt.datetime | None] | None = None,
+) -> T:
+    """``build()``, kept in the cache while every token in ``tokens`` keeps its version.
 
-    A page rendered on a cache miss reads it with one round trip instead of its queries.
+    A page rendered on a cache miss reads it with one round trip instead of its queries. The
+    versions are read *before* ``build()``: a write committed meanwhile moves one past the
+    stored figure, so the next read builds again. Kept ``seconds`` at most (for rows changed
+    without a save) and, with ``until``, no later than the next moment the value changes by
+    itself (a banner going up or coming down), asked on a build.
     """
-    key = f"kept:{name}"
-    found = cache.get_many([key, version_key(token)])
-    version = found.get(version_key(token))
+    digest = hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest()
+    key = f"kept:{release()}:{digest}"
+    keys = [version_key(token) for token in sorted(set(tokens))]
+    found = cache.get_many([key, *keys])
+    now = timezone.now()
     entry = found.get(key)
-    if version is not None and entry is not None and entry[0] == version:
-        return entry[1]
+    if (
+        entry is not None
+        and entry["versions"] == [found.get(version) for version in keys]
+        and (entry["expires"] is None or now < entry["expires"])
+    ):
+        return entry["value"]
+    storable = True
+    for version in keys:
+        if version not in found:
+            value = new_version()
+            # add(): a concurrent invalidation's newer version is never overwritten.
+            if cache.add(version, value, timeout=None):
+                found[version] = value
+            else:
+                storable = False
     value = build()
-    if version is None:
-        version = new_version()
-        # add(): a concurrent invalidation's newer version is never overwritten.
-        if not cache.add(version_key(token), version, timeout=None):
-            return value
-    cache.set(key, (version, value), seconds)
+    expires = until() if until is not None else None
+    if expires is not None:
+        seconds = min(seconds, int((expires - now).total_seconds()))
+    if storable and seconds >= 1:
+        versions = [found[version] for version in keys]
+        cache.set(key, {"value": value, "versions": versions, "expires": expires}, seconds)
     return value
 
 
@@ -262,7 +289,7 @@ def navigation_sections() -> list[Section]:
     them); saving or deleting a section moves the ``sections`` token."""
     return kept_until_moved(
         NAVIGATION,
-        SECTIONS,
+        [SECTIONS],
         lambda: list(Section.objects.only("name", "slug")),
         NAVIGATION_SECONDS,
     )
