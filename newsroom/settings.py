@@ -166,7 +166,7 @@ def cache_config(url: str) -> dict:
         # of them at once (a per-process cache would keep old pages on the other workers).
         folder = url.removeprefix("file://") or str(BASE_DIR / ".cache")
         return {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "newsroom.file_cache.FileCache",
             "LOCATION": folder,
             "OPTIONS": {"MAX_ENTRIES": env_number("CACHE_MAX_ENTRIES", 20_000)},
         }

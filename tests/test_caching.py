@@ -1,6 +1,7 @@
 """The page cache: hits, precise invalidation, conditional GET, view counts and query budgets."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.contrib.auth.models import Permission, User
@@ -11,6 +12,7 @@ from django.test import Client
 from django.test.signals import template_rendered
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from taggit.models import Tag
 
 from articles import caching, view_counts
@@ -20,6 +22,7 @@ from articles.importers.sidecar import read_sidecar
 from articles.importers.writer import save_parsed_article
 from articles.models import Article, ArticleQuerySet, RelatedStory
 from tests.conftest import FIRST_SEED
+from tests.pages import write_pages
 
 # Pages are invalidated when a write commits, so these tests commit for real.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -418,6 +421,36 @@ def test_bulk_changes_read_authors_and_tags_once(
             f"list:tag:topic-{n}",
         }
     assert bumps == [expected]
+
+
+def test_new_articles_move_only_the_lists_they_join(make_article, monkeypatch):
+    """A story first written in this transaction has no page of its own in the cache yet: a
+    bulk write of new stories moves the lists, not a version per story."""
+    old, fresh = make_article(), make_article()
+    bumps = []
+    monkeypatch.setattr(versions, "_bump", lambda *a: bumps.append(a[0]) or True)
+    caching.articles_changed([old.pk], new=[fresh.pk])
+    assert caching.article_token(old.pk) in bumps[0]
+    assert caching.article_token(fresh.pk) not in bumps[0]
+    assert {"list:latest", f"list:section:{fresh.section.slug}"} <= bumps[0]
+
+
+def test_imported_stories_reach_the_cached_lists(client, story, make_section, tmp_path):
+    """The cached home and section pages show stories an import adds, and the new story's
+    page is served and cached like any other."""
+    [page] = write_pages(tmp_path, 1, seed=4)
+    section = make_section(name=parse_article_page(page.read_text(encoding="utf-8")).section)
+    home, section_page = "/", section.get_absolute_url()
+    warm(client, home, section_page)
+    before = set(Article.objects.values_list("pk", flat=True))
+    call_command("import_articles", page, status="published", stdout=io.StringIO())
+    imported = Article.objects.exclude(pk__in=before).get()
+    assert imported.section == section
+    for url in (home, section_page):
+        response, html = get(client, url)
+        assert outcome(response) == "miss", url
+        assert escape(imported.headline) in html
+    warm(client, imported.get_absolute_url())
 
 
 def test_rolled_back_change_keeps_the_cache(client, story):

@@ -103,7 +103,9 @@ def test_queries_do_not_grow_with_the_pages(tmp_path, monkeypatch):
     changed = []
     real_changed = writer.articles_changed
     monkeypatch.setattr(
-        writer, "articles_changed", lambda pks: real_changed(changed.extend(pks) or pks)
+        writer,
+        "articles_changed",
+        lambda pks, new=(): real_changed(changed.extend([*pks, *new]) or pks, new=new),
     )
     few, many = write_pages(tmp_path / "few", 4, seed=1), write_pages(tmp_path / "many", 40)
     counts = []

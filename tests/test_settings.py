@@ -61,7 +61,7 @@ def test_defaults_are_local(monkeypatch):
     values = settings_with(monkeypatch)
     assert values["DEBUG"] is True
     assert values["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
-    assert values["CACHES"]["default"]["BACKEND"].endswith("FileBasedCache")
+    assert values["CACHES"]["default"]["BACKEND"] == "newsroom.file_cache.FileCache"
     assert values["SITE_URL"] == "http://127.0.0.1:8000"
     assert values["STORAGES"]["default"]["BACKEND"].endswith("FileSystemStorage")
     assert not values["SECURE_SSL_REDIRECT"] and values["SECURE_HSTS_SECONDS"] == 0
@@ -320,7 +320,7 @@ def deploy_check(**env) -> subprocess.CompletedProcess:
 def test_default_cache_is_shared_by_every_worker(monkeypatch, tmp_path):
     """With no CACHE_URL the cache is files every worker process reads and writes."""
     cache = settings_with(monkeypatch)["CACHES"]["default"]
-    assert cache["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert cache["BACKEND"] == "newsroom.file_cache.FileCache"
     folder = settings_with(monkeypatch, CACHE_URL=f"file://{tmp_path}")["CACHES"]["default"]
     assert folder["LOCATION"] == str(tmp_path)
 

@@ -41,7 +41,7 @@ def any_cache(request, settings, tmp_path):
     if request.param == "files":
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "BACKEND": "newsroom.file_cache.FileCache",
                 "LOCATION": str(tmp_path / "cache"),
             }
         }

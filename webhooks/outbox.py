@@ -22,6 +22,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from articles.bulk import insert_objects
 from articles.models import Article
 from webhooks.models import EventType, WebhookEvent
 
@@ -80,7 +81,7 @@ def record_articles_saved(articles, *, before: dict[int, tuple[str, dt.datetime 
                     details={"scheduled_for": article.published_at.isoformat()},
                 )
             )
-    WebhookEvent.objects.bulk_create(events)
+    insert_objects(events)
 
 
 def record_article_deleted(article) -> None:

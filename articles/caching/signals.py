@@ -96,13 +96,21 @@ def _list_tokens_of_relations(article_pks) -> set[str]:
     }
 
 
-def articles_changed(pks: Iterable[int]) -> None:
-    """For writes that bypass model signals (bulk_create, queryset.update) on these articles."""
+def articles_changed(pks: Iterable[int], *, new: Iterable[int] = ()) -> None:
+    """For writes that bypass model signals (bulk_create, queryset.update) on these articles.
+
+    ``new``: those first written in this transaction. No page of their own can be cached yet,
+    so only the lists they join move: an import of a thousand stories would otherwise add a
+    thousand versions to the cache.
+    """
+    new = set(new)
     # Ids and section slugs only: the tokens need no more, and an import passes whole batches.
-    rows = list(Article.objects.filter(pk__in=set(pks)).values_list("pk", "section__slug"))
+    rows = list(Article.objects.filter(pk__in=set(pks) | new).values_list("pk", "section__slug"))
     tokens: set[str] = set()
     for pk, section_slug in rows:
         tokens |= _own_tokens(pk, section_slug)
+        if pk in new:
+            tokens.discard(article_token(pk))
     if rows:
         tokens |= _list_tokens_of_relations([pk for pk, _ in rows])
     invalidate(tokens, schedule_changed=True)

@@ -8,9 +8,7 @@ transaction that is rolled back at the end, so it reports exactly what a real ru
 from __future__ import annotations
 
 import logging
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,7 +20,7 @@ from django.db import transaction
 from articles.importers.files import FileRefused, read_text_file, shown
 from articles.importers.parser import PageError, parse_article_page
 from articles.importers.sidecar import Editorial, read_sidecar
-from articles.importers.writer import BATCH_SIZE, Page, PageResult, write_pages
+from articles.importers.writer import Page, PageResult, write_pages
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +55,7 @@ def _import(paths: Iterable[Path], defaults: Editorial) -> Iterator[Outcome]:
     headline_files: dict[str, str] = {}
 
     def pages() -> Iterator[Page]:
-        for page in _read_ahead(paths, lambda path: _read_or_refuse(path, defaults)):
+        for page in (_read_or_refuse(path, defaults) for path in paths):
             if isinstance(page, Outcome):
                 refused.append(page)
                 continue
@@ -78,20 +76,6 @@ def _import(paths: Iterable[Path], defaults: Editorial) -> Iterator[Outcome]:
         else:
             yield Outcome(page.name, result=result, warnings=result.warnings)
     yield from _drain(refused)
-
-
-def _read_ahead(paths: Iterable[Path], read: Callable, depth: int = BATCH_SIZE) -> Iterator:
-    """``read(path)`` for each path, in order, done by a second thread up to ``depth`` files
-    ahead: files are read and parsed while the database works on the batch before (the
-    thread runs while this one waits for the database), and memory stays bounded."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read") as reader:
-        ahead: deque = deque()
-        for path in paths:
-            ahead.append(reader.submit(read, path))
-            if len(ahead) >= depth:
-                yield ahead.popleft().result()
-        while ahead:
-            yield ahead.popleft().result()
 
 
 def _read_or_refuse(path: Path, defaults: Editorial) -> Page | Outcome:

@@ -25,6 +25,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
+from articles.bulk import insert_objects, insert_rows, with_values
 from articles.caching import articles_changed
 from articles.importers.parser import PHOTOGRAPHER, ParsedPage, ParsedRailItem
 from articles.importers.sidecar import Editorial
@@ -40,7 +41,7 @@ from articles.models import (
 from articles.sanitize import paragraphs_to_html, sanitize_body
 from articles.text import make_slug
 
-BATCH_SIZE = 500
+BATCH_SIZE = 1000
 # Sent in each batch's transaction once its articles are written, since bulk writes send no
 # model signals: ``articles`` (saved), ``before`` ({pk: (status, published_at)} as stored before
 # the write, for the articles that already existed).
@@ -350,7 +351,9 @@ class _Batch:
         self._write_bylines(entries)
         self._write_tags(entries)
         citing = self._write_rails(entries)
-        articles_changed([entry.article.pk for entry in entries] + citing)
+        articles_changed(
+            updated + citing, new=[entry.article.pk for entry in entries if entry.created]
+        )
         articles_written.send(
             sender=Article,
             articles=[entry.article for entry in entries],
@@ -398,14 +401,14 @@ class _Batch:
         ]
         ImageSource.objects.filter(name__in=named_photographers).update(kind=PHOTOGRAPHER)
         existing = [e.credit for e in from_pages if e.credit.pk is not None]
-        ImageCredit.objects.bulk_create([e.credit for e in from_pages if e.credit.pk is None])
+        insert_objects([e.credit for e in from_pages if e.credit.pk is None])
         through = ImageCredit.sources.through
         if existing:
             ImageCredit.objects.bulk_update(
                 existing, ["caption", "place", "credit_line", "creator"]
             )
             through.objects.filter(imagecredit__in=existing).delete()
-        _insert_rows(
+        insert_rows(
             through,
             ("imagecredit_id", "imagesource_id"),
             [
@@ -426,7 +429,7 @@ class _Batch:
         )
         for entry, slug in zip(new, slugs, strict=True):
             entry.article.slug = slug
-        Article.objects.bulk_create([entry.article for entry in new])
+        insert_objects([entry.article for entry in new])
         updated = [entry for entry in entries if not entry.created]
         if updated:
             Article.objects.bulk_update([entry.article for entry in updated], ARTICLE_FIELDS)
@@ -448,7 +451,7 @@ class _Batch:
 
     def _write_bylines(self, entries: list[_Entry]) -> None:
         Byline.objects.filter(article__in=[e.article.pk for e in entries if not e.created]).delete()
-        _insert_rows(
+        insert_rows(
             Byline,
             ("article_id", "author_id", "position"),
             [
@@ -510,7 +513,7 @@ class _Batch:
                     target = None
                 entry.linked += target is not None
                 rows.append((pk, rail, position, target, headline, label))
-        _insert_rows(RelatedStory, RAIL_COLUMNS, rows)
+        insert_rows(RelatedStory, RAIL_COLUMNS, rows)
 
         # Entries written before this batch that name one of its articles now link to it.
         by_pk = {entry.article.pk: entry for entry in entries}
@@ -540,7 +543,7 @@ def newest_articles_named(headlines: set[str]) -> dict[str, int]:
     pk = f"{table}.{quote('id')}"
     # NULLs sort differently on each database: drafts (no publish time) come first on both,
     # so the last row of each headline is the one wanted.
-    rows = _with_values(
+    rows = with_values(
         f"SELECT named.column1, {pk}, {published_at} IS NULL, {published_at} "
         f"FROM ({{values}}) AS named JOIN {table} ON UPPER({headline}) = UPPER(named.column1) "
         f"ORDER BY 3 DESC, 4 ASC, 2 ASC",
@@ -556,7 +559,7 @@ def _unlinked_entries_named(headlines: set[str]) -> list[tuple[int, int, str]]:
     quote = transaction.get_connection().ops.quote_name
     table = quote(RelatedStory._meta.db_table)
     headline = f"{table}.{quote('headline')}"
-    return _with_values(
+    return with_values(
         f"SELECT {table}.{quote('id')}, {table}.{quote('article_id')}, {headline} "
         f"FROM ({{values}}) AS named JOIN {table} ON UPPER({headline}) = UPPER(named.column1) "
         f"WHERE {table}.{quote('target_id')} IS NULL",
@@ -572,68 +575,12 @@ def _set_targets(pairs: list[tuple[int, int]]) -> None:
     quote = connection.ops.quote_name
     table = quote(RelatedStory._meta.db_table)
     pk, target = quote(RelatedStory._meta.pk.column), quote("target_id")
-    _with_values(
+    with_values(
         f"UPDATE {table} SET {target} = linked.column2 "
         f"FROM ({{values}}) AS linked WHERE {table}.{pk} = linked.column1",
         pairs,
         types=("bigint", "bigint"),
     )
-
-
-def _insert_rows(model: type[models.Model], columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert plain rows of ``columns``, already validated: a batch holds thousands of rail
-    entries, and building a model object for each took longer than everything else the
-    import does. PostgreSQL takes them by COPY, the fastest way in."""
-    if not rows:
-        return
-    connection = transaction.get_connection()
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join(quote(column) for column in columns)
-    if connection.vendor != "postgresql":
-        _with_values(f"INSERT INTO {table} ({names}) {{values}}", rows, types=())
-        return
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
-
-
-def _with_values(
-    sql: str, rows: list[tuple], *, types: tuple[str, ...], chunk: int = 2000
-) -> list[tuple]:
-    """Run ``sql`` with ``rows`` as a table of columns column1, column2... in place of
-    ``{values}``; return what the statements return.
-
-    PostgreSQL gets each column as one array (``unnest``, of the given ``types``): a statement
-    of a few parameters, where thousands of ``VALUES`` placeholders cost more to build and parse
-    than the query takes. SQLite gets ``VALUES (...), (...)`` in chunks of ``chunk`` rows.
-    """
-    found: list[tuple] = []
-    if not rows:
-        return found
-    connection = transaction.get_connection()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            names = ", ".join(f"column{n}" for n in range(1, len(types) + 1))
-            arrays = ", ".join(f"%s::{type_}[]" for type_ in types)
-            cursor.execute(
-                sql.format(values=f"SELECT * FROM unnest({arrays}) AS rows ({names})"),
-                [list(column) for column in zip(*rows, strict=True)],
-            )
-            return cursor.fetchall() if cursor.description else found
-        for start in range(0, len(rows), chunk):
-            part = rows[start : start + chunk]
-            placeholders = ", ".join(["(" + ", ".join(["%s"] * len(part[0])) + ")"] * len(part))
-            cursor.execute(
-                sql.format(values=f"VALUES {placeholders}"),
-                [value for row in part for value in row],
-            )
-            if cursor.description:
-                found += cursor.fetchall()
-    return found
 
 
 def _page_rails(
