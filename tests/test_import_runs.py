@@ -214,3 +214,28 @@ def test_generated_variants_import_faithfully(tmp_path, client):
     assert Article.objects.count() == 24
     assert Article.objects.values("slug").distinct().count() == 24
     assert {spec.headline for spec in specs} >= {"!!!", "Россия и КНДР подписали новое соглашение"}
+
+
+def test_a_folder_named_with_a_glob_reads_each_sidecar_with_its_page(tmp_path):
+    """``import_articles pages/*`` names the sidecars too: they are read with their pages, and
+    are not reported as pages that failed."""
+    first, second = write_pages(tmp_path, 2)
+    first.with_suffix(".toml").write_text('tags = ["Harbour"]\neditors_pick = true\n')
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_articles", *sorted(tmp_path.iterdir()), stdout=out, stderr=err)
+    assert err.getvalue() == ""
+    assert "2 created, 0 updated, 0 failed." in out.getvalue()
+    tagged = Article.objects.get(tags__name="Harbour")
+    assert tagged.editors_pick
+
+
+def test_a_sidecar_named_without_its_page_is_refused_by_name(tmp_path):
+    [page] = write_pages(tmp_path, 1)
+    sidecar = page.with_suffix(".toml")
+    sidecar.write_text('tags = ["Harbour"]\n')
+    other = write_pages(tmp_path / "more", 1, seed=8)
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 created, 0 updated, 1 failed"):
+        call_command("import_articles", sidecar, *other, stdout=io.StringIO(), stderr=err)
+    assert f"{sidecar}: a sidecar, not a page: name its page" in err.getvalue()
+    assert not Article.objects.filter(tags__name="Harbour").exists()

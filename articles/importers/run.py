@@ -19,7 +19,7 @@ from django.db import transaction
 
 from articles.importers.files import FileRefused, read_text_file, shown
 from articles.importers.parser import PageError, parse_article_page
-from articles.importers.sidecar import Editorial, read_sidecar
+from articles.importers.sidecar import SIDECAR_SUFFIX, Editorial, read_sidecar, sidecar_path
 from articles.importers.writer import Page, PageResult, write_pages
 
 logger = logging.getLogger(__name__)
@@ -42,10 +42,35 @@ def import_files(
 
     Read failures are reported at once; written pages when their batch is written.
     """
+    pages, sidecars_alone = _pages_and_lone_sidecars(paths)
+    yield from sidecars_alone
     with transaction.atomic() if dry_run else nullcontext():
-        yield from _import(paths, defaults)
+        yield from _import(pages, defaults)
         if dry_run:
             transaction.set_rollback(True)
+
+
+def _pages_and_lone_sidecars(paths: Iterable[Path]) -> tuple[list[Path], list[Outcome]]:
+    """The pages to read, and an Outcome for each sidecar named without its page.
+
+    ``import_articles pages/*`` names every page's sidecar too: one named with its page is read
+    with it; one named alone is not a page, and importing it would import nothing.
+    """
+    paths = [Path(path) for path in paths]
+    sidecars_of_pages = {sidecar_path(path) for path in paths if path.suffix != SIDECAR_SUFFIX}
+    pages, sidecars_alone = [], []
+    for path in paths:
+        if path.suffix != SIDECAR_SUFFIX:
+            pages.append(path)
+        elif path not in sidecars_of_pages:
+            sidecars_alone.append(
+                Outcome(
+                    shown(path),
+                    error="a sidecar, not a page: name its page (the file of the same name "
+                    "beside it) to import both",
+                )
+            )
+    return pages, sidecars_alone
 
 
 def _import(paths: Iterable[Path], defaults: Editorial) -> Iterator[Outcome]:

@@ -22,6 +22,7 @@ from articles.text import strip_control_characters
 
 # Dates an archive can hold: older or later is a typing error (and year 1 cannot even be moved
 # to UTC without overflowing).
+SIDECAR_SUFFIX = ".toml"
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2200
 MAX_TAGS = 50
@@ -86,9 +87,14 @@ def parse_published_at(value: str | dt.datetime | dt.date) -> dt.datetime:
     return value
 
 
+def sidecar_path(page_path: Path) -> Path:
+    """Where a page's sidecar is: ``page.toml`` beside ``page.txt``."""
+    return Path(page_path).with_suffix(SIDECAR_SUFFIX)
+
+
 def read_sidecar(page_path: Path) -> Editorial:
     """Editorial metadata from ``page.toml`` beside ``page.txt``, or nothing if there is none."""
-    path = page_path.with_suffix(".toml")
+    path = sidecar_path(page_path)
     if not path.exists() and not path.is_symlink():
         return Editorial()
     name = f"sidecar {shown(path.name)}"
