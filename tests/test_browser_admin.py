@@ -14,6 +14,7 @@ import re
 import shutil
 
 import pytest
+from django.db import connections
 from django.utils import timezone
 
 from articles.models import Article, ImageCredit, ImageSource
@@ -55,6 +56,10 @@ def browser_page(monkeypatch):
             yield page
         finally:
             browser.close()
+            # Under Playwright the test's code runs in a context of its own, with a database
+            # connection of its own: closed here, or it stays open until the test database is
+            # dropped (and PostgreSQL refuses to drop it).
+            connections.close_all()
 
 
 def choose_autocomplete(page, select_selector: str, text: str) -> None:
