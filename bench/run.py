@@ -640,6 +640,8 @@ def markdown_extra(results: dict) -> str:
             "",
             f"- `import_articles` on {imp['pages']} generated pages: {imp['import_seconds']} s, "
             f"**{imp['pages_per_second']} pages/s** ({imp['rail_links']} rail entries linked)",
+            f"- CPU during the import: this process {imp.get('python_cpu_seconds')} s, its "
+            f"PostgreSQL server process {imp.get('postgres_cpu_seconds')} s",
             f"- `loaddata seed`: {imp['seed_fixture_seconds']} s",
             f"- `loaddata` of those {imp['pages']} imported articles "
             f"({imp['imported_fixture_objects']} objects): {imp['imported_fixture_seconds']} s",
