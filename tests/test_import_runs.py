@@ -239,3 +239,25 @@ def test_a_sidecar_named_without_its_page_is_refused_by_name(tmp_path):
         call_command("import_articles", sidecar, *other, stdout=io.StringIO(), stderr=err)
     assert f"{sidecar}: a sidecar, not a page: name its page" in err.getvalue()
     assert not Article.objects.filter(tags__name="Harbour").exists()
+
+
+def test_a_run_streams_its_files_a_batch_at_a_time(tmp_path, monkeypatch):
+    """Files are read as their batch fills and each batch is reported once written: a run
+    holds one batch of pages, however many files it is given."""
+    from articles.importers import run
+
+    monkeypatch.setattr(writer, "BATCH_SIZE", 5)
+    paths = write_pages(tmp_path, 23)
+    read = []
+    real_read = run.read_text_file
+    monkeypatch.setattr(
+        run, "read_text_file", lambda path, **kw: read.append(path) or real_read(path, **kw)
+    )
+    outcomes = run.import_files(paths, defaults=Editorial())
+    first = next(outcomes)
+    assert first.result is not None and first.result.created
+    assert len(read) == 6  # the first batch of five, and the page that closed it
+    assert Article.objects.count() == 5
+    rest = list(outcomes)
+    assert len(read) == len(paths) and len(rest) == len(paths) - 1
+    assert Article.objects.count() == len(paths)
