@@ -27,7 +27,8 @@ def insert_objects(objects: Sequence[models.Model]) -> None:
         model._default_manager.bulk_create(objects)
         return
     meta = model._meta
-    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    # As bulk_create does: the database computes generated fields.
+    fields = [f for f in meta.concrete_fields if not f.primary_key and not f.generated]
     for instance in objects:
         # As bulk_create does: a related object saved after it was assigned gives its key now.
         instance._prepare_related_fields_for_save(operation_name="insert_objects")
@@ -38,7 +39,7 @@ def insert_objects(objects: Sequence[models.Model]) -> None:
         )
         for instance, (pk,) in zip(objects, cursor.fetchall(), strict=True):
             instance.pk = pk
-    rows = (
+    rows = [
         (
             instance.pk,
             *(
@@ -47,22 +48,24 @@ def insert_objects(objects: Sequence[models.Model]) -> None:
             ),
         )
         for instance in objects
-    )
+    ]
     insert_rows(model, (meta.pk.column, *(field.column for field in fields)), rows)
     for instance in objects:
         instance._state.adding = False
         instance._state.db = connection.alias
 
 
-def insert_rows(model: type[models.Model], columns: Sequence[str], rows) -> None:
+def insert_rows(model: type[models.Model], columns: Sequence[str], rows: list[tuple]) -> None:
     """Insert plain rows of ``columns``, values as the database stores them: for thousands of
     rows (a batch's rail entries) building a model instance for each would cost the most."""
+    if not rows:
+        return
     connection = transaction.get_connection()
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     names = ", ".join(quote(column) for column in columns)
     if connection.vendor != "postgresql":
-        with_values(f"INSERT INTO {table} ({names}) {{values}}", list(rows), types=())
+        with_values(f"INSERT INTO {table} ({names}) {{values}}", rows, types=())
         return
     with (
         connection.cursor() as cursor,

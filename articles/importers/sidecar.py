@@ -20,9 +20,9 @@ from articles.importers.parser import PageError
 from articles.models import Article
 from articles.text import strip_control_characters
 
+SIDECAR_SUFFIX = ".toml"
 # Dates an archive can hold: older or later is a typing error (and year 1 cannot even be moved
 # to UTC without overflowing).
-SIDECAR_SUFFIX = ".toml"
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2200
 MAX_TAGS = 50
